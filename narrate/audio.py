@@ -1,0 +1,48 @@
+"""Audio plumbing: find ffmpeg, decode compressed audio, configure pydub."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+from functools import lru_cache
+from typing import Any
+
+from .errors import EngineError, OutputError
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_path() -> str:
+    """ffmpeg from PATH when present, else the binary shipped in the imageio-ffmpeg wheel."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as exc:
+        raise OutputError(f"ffmpeg not found: install ffmpeg or imageio-ffmpeg ({exc})") from None
+
+
+def pydub() -> Any:
+    """Import pydub pointed at our ffmpeg, without its warning about a missing PATH ffmpeg."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        import pydub as module
+    module.AudioSegment.converter = ffmpeg_path()
+    return module
+
+
+def decode_to_pcm(data: bytes, rate: int) -> bytes:
+    """Decode any audio ffmpeg reads (MP3 from gTTS, say) to mono s16le PCM at RATE."""
+    result = subprocess.run(
+        [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
+         "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(rate), "pipe:1"],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise EngineError(f"cannot decode audio: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout

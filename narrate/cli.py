@@ -1,0 +1,189 @@
+"""The narrate command line: parse options, call the library, print, set exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import NarrateError
+
+ENGINE_NAMES = ["piper", "espeak", "gtts"]
+
+
+class NarrateGroup(click.Group):
+    """Turns library errors into one line on stderr and a non-zero exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NarrateError as exc:
+            click.echo(f"narrate: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("narrate: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            first = (str(exc).splitlines() or [""])[0][:200]
+            click.echo(
+                f"narrate: unexpected error: {exc.__class__.__name__}: {first} "
+                "(rerun with --debug for details)",
+                err=True,
+            )
+            ctx.exit(3)
+
+
+def quiet_option(func: Any) -> Any:
+    return click.option(
+        "-q", "--quiet", is_flag=True, default=None, help="Print nothing but errors."
+    )(func)
+
+
+def is_quiet(ctx: click.Context, quiet: bool | None) -> bool:
+    return bool(quiet) or bool(ctx.obj and ctx.obj.get("quiet"))
+
+
+@click.group(cls=NarrateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="narrate")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
+    """Turn news articles into listenable, podcast-ready audio, offline.
+
+    \b
+    Examples:
+      narrate article https://example.com/story.html
+      narrate article samples/kyiv-independent-austin.html -o austin.mp3
+      narrate script story.html      # preview what will be spoken
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(quiet=quiet, debug=debug)
+    logging.basicConfig(
+        level=logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING),
+        format="narrate: %(message)s",
+    )
+
+
+@cli.command()
+@click.argument("source")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output MP3 (default: a slug of the title, in the current folder).")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="piper", show_default=True,
+              help="Speech engine.")
+@click.option("--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language.")
+@click.option("--lang", help="Language code of the text (default: the page's own).")
+@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
+@click.option("-f", "--force", is_flag=True, help="Replace an existing output file.")
+@quiet_option
+@click.pass_context
+def article(
+    ctx: click.Context,
+    source: str,
+    output: Path | None,
+    engine: str,
+    voice: str | None,
+    lang: str | None,
+    bitrate: str,
+    force: bool,
+    quiet: bool | None,
+) -> None:
+    """Narrate SOURCE (URL, .html/.htm, .txt/.md file, or - for stdin) into an MP3."""
+    from .pipeline import narrate_script, prepare_script, slugify
+
+    quiet = is_quiet(ctx, quiet)
+    script = prepare_script(source, lang)
+    out = output or Path.cwd() / f"{slugify(script.article.title)}.mp3"
+    if not out.suffix:
+        out = out.with_suffix(".mp3")
+    with progress_bar(quiet, "Synthesising") as (start, advance):
+        result = narrate_script(
+            script, out, engine_name=engine, voice=voice, force=force, bitrate=bitrate,
+            progress=advance, on_start=start,
+        )
+    if not quiet:
+        if result.skipped:
+            click.echo(f"Up to date: {result.path} (same text, engine and voice)", err=True)
+        else:
+            minutes, seconds = divmod(round(result.duration), 60)
+            click.echo(
+                f"Wrote {result.path} ({minutes}:{seconds:02d}, {result.sentences} sentences, "
+                f"{result.words} words)",
+                err=True,
+            )
+    click.echo(str(result.path))
+
+
+@contextmanager
+def progress_bar(quiet: bool, label: str) -> Iterator[tuple[Any, Any]]:
+    """A progress bar on an interactive stderr; silent under -q and in pipes."""
+    state: dict[str, Any] = {}
+    show = not quiet and sys.stderr.isatty()
+
+    def start(total: int) -> None:
+        if show:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+            state["bar"] = bar.__enter__()
+
+    def advance(n: int) -> None:
+        if "bar" in state:
+            state["bar"].update(n)
+
+    try:
+        yield start, advance
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--lang", help="Language code of the text (default: the page's own).")
+@click.option("--no-intro", is_flag=True, help="Leave out the spoken intro.")
+@click.pass_context
+def script(ctx: click.Context, source: str, lang: str | None, no_intro: bool) -> None:
+    """Print exactly what would be spoken for SOURCE, without synthesising."""
+    from .pipeline import load_article
+    from .script import build_script, render_script
+
+    click.echo(render_script(build_script(load_article(source), lang, intro=not no_intro)), nl=False)
+
+
+@cli.command()
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="List all voices of one engine.")
+def voices(engine: str | None) -> None:
+    """List engines and voices, and which work offline."""
+    from .engines import ENGINES, get_engine
+
+    for name in [engine] if engine else ENGINE_NAMES:
+        _module, _cls, offline, blurb = ENGINES[name]
+        where = "offline" if offline else "online, needs the network"
+        click.echo(f"{name} ({where}): {blurb}")
+        try:
+            found = get_engine(name).voices()
+        except NarrateError as exc:
+            click.echo(f"  unavailable: {exc}")
+            continue
+        shown = found if engine else found[:5]
+        for voice in shown:
+            click.echo(f"  {voice.name:<22} {voice.language:<10} {voice.description}")
+        if len(found) > len(shown):
+            click.echo(f"  … and {len(found) - len(shown)} more (narrate voices --engine {name})")
+
+
+def main() -> None:
+    cli(prog_name="narrate")
+
+
+if __name__ == "__main__":
+    main()

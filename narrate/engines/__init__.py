@@ -1,0 +1,26 @@
+"""Speech engines by name."""
+
+from __future__ import annotations
+
+from ..errors import EngineError
+from .base import Clip, Engine, VoiceInfo
+
+ENGINES = {
+    "piper": ("narrate.engines.piper", "PiperEngine", True, "neural voice, bundled, offline"),
+    "espeak": ("narrate.engines.espeak", "EspeakEngine", True, "fast, ~100 languages, offline"),
+    "gtts": ("narrate.engines.gtts", "GttsEngine", False, "Google Translate voices, online"),
+}
+
+__all__ = ["ENGINES", "Clip", "Engine", "VoiceInfo", "get_engine"]
+
+
+def get_engine(name: str, voice: str | None = None, lang: str | None = None) -> Engine:
+    """Create the engine called NAME for VOICE (engine-specific) and language LANG."""
+    import importlib
+
+    if name not in ENGINES:
+        raise EngineError(f"unknown engine {name!r}: choose from {', '.join(ENGINES)}")
+    module_name, class_name, _offline, _ = ENGINES[name]
+    cls = getattr(importlib.import_module(module_name), class_name)
+    engine: Engine = cls(voice=voice, lang=lang)
+    return engine

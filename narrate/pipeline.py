@@ -1,0 +1,98 @@
+"""The whole job as library calls: source → script → audio file. The CLI is a thin layer on this."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import OutputError
+from .extract import extract_page
+from .fetch import fetch
+from .model import Article, Script
+from .script import build_script
+
+DEFAULT_ENGINE = "piper"
+
+
+def load_article(source: str) -> Article:
+    """Fetch and extract SOURCE (URL, file or "-")."""
+    return extract_page(fetch(source))
+
+
+def prepare_script(source: str, lang: str | None = None) -> Script:
+    return build_script(load_article(source), lang)
+
+
+def slugify(title: str, max_length: int = 80) -> str:
+    """'Austin: South Korea's allies…' → 'austin-south-koreas-allies…' (ASCII, hyphens)."""
+    text = unicodedata.normalize("NFKD", title)
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(text) > max_length:
+        text = text[:max_length].rsplit("-", 1)[0]
+    return text or "article"
+
+
+def narration_key(script: Script, engine: str, voice: str, settings: dict[str, object]) -> str:
+    """A hash of everything that shapes the audio: same key, same file."""
+    payload = {
+        "narrate": __version__,
+        "engine": engine,
+        "voice": voice,
+        "settings": settings,
+        "tags": [script.article.title, script.article.author, script.article.site,
+                 script.article.date, script.article.url],
+        "blocks": [[block.kind, [s.spoken for s in block.sentences]] for block in script.blocks],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class NarrationResult:
+    path: Path
+    duration: float
+    sentences: int
+    words: int
+    skipped: bool = False  # True when an identical narration was already there
+
+
+def narrate_script(
+    script: Script,
+    out: Path,
+    *,
+    engine_name: str = DEFAULT_ENGINE,
+    voice: str | None = None,
+    force: bool = False,
+    bitrate: str = "64k",
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> NarrationResult:
+    """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE."""
+    from .engines import get_engine
+    from .master import master, read_key
+    from .synth import synthesize_script
+
+    engine = get_engine(engine_name, voice=voice, lang=script.lang)
+    key = narration_key(script, engine.name, engine.voice, {"bitrate": bitrate})
+    words = script.article.word_count
+    if out.exists():
+        if out.is_dir():
+            raise OutputError(f"{out} is a folder: give a file name with -o")
+        if not force:
+            if read_key(out) == key:
+                return NarrationResult(out, 0.0, len(script.sentences), words, skipped=True)
+            raise OutputError(f"{out} already exists: use --force to replace it, or -o another name")
+    if on_start:
+        on_start(len(script.sentences))
+    clips = synthesize_script(script, engine, progress)
+    episode = master(
+        script, clips, out, engine_name=engine.name, voice=engine.voice, key=key, bitrate=bitrate
+    )
+    return NarrationResult(episode.path, episode.duration, len(script.sentences), words)

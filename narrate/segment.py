@@ -1,0 +1,105 @@
+"""Sentence splitting that respects abbreviations, and clause splitting for engine limits."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations after which a full stop never ends a sentence (a name or number follows).
+NEVER_FINAL = {
+    "mr", "mrs", "ms", "dr", "prof", "rev", "hon", "gen", "lt", "col", "maj", "capt", "cpt",
+    "sgt", "cpl", "pvt", "adm", "cmdr", "sen", "sens", "rep", "reps", "gov", "pres", "supt",
+    "amb", "atty", "st", "mt", "ft", "no", "nos", "vs", "v", "fig", "figs", "vol", "ch", "approx",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "e.g", "i.e",
+    "cf", "al", "ave", "blvd", "rd", "dept", "univ", "est",
+}
+# Abbreviations that may end a sentence: they do when a typical sentence opener follows.
+MAYBE_FINAL = {"inc", "corp", "ltd", "co", "jr", "sr", "etc", "bros", "a.m", "p.m", "u.s", "u.k",
+               "u.n", "e.u"}
+OPENERS = {
+    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "These",
+    "Those", "But", "And", "Or", "So", "Yet", "In", "On", "At", "As", "If", "When", "While",
+    "After", "Before", "Since", "Although", "However", "Meanwhile", "There", "Here", "His",
+    "Her", "Its", "Their", "Our", "My", "According", "Earlier", "Later", "Now", "Then", "Still",
+    "Also", "Many", "Some", "Most", "Other", "One", "Two", "Three", "Nonetheless", "Instead",
+}
+
+# Candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-ÞА-ЯЇІЄҐ¿¡])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; "Nov. 14", "U.S. State" and "Charles Q. Brown" stay whole."""
+    text = " ".join(text.split())
+    sentences: list[str] = []
+    start = 0
+    for match in BOUNDARY.finditer(text):
+        end = match.end(2)
+        if match.group(1) == "." and not is_sentence_end(text, match):
+            continue
+        sentence = text[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def is_sentence_end(text: str, match: re.Match[str]) -> bool:
+    """Decide whether the full stop at MATCH ends a sentence."""
+    if match.group(2):  # closing quote or bracket after the stop: a real end
+        return True
+    before = text[: match.start(1)]
+    word_match = re.search(r"([\w.]+)$", before)
+    word = word_match.group(1) if word_match else ""
+    key = word.lower().rstrip(".")
+    following = re.match(r"[\"'“‘(\[]?([\w-]+)", text[match.end() :])
+    next_word = following.group(1) if following else ""
+    if key in NEVER_FINAL:
+        return False
+    if len(word) == 1 and word.isupper():  # an initial: "Charles Q. Brown"
+        return False
+    if key in MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.)+[a-z]", key):
+        return next_word in OPENERS
+    return True
+
+
+CLAUSE_BREAKS = [
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"(?<=[,)])\s+"),
+    re.compile(r"\s+(?=(?:and|but|or|because|which|while|although|whereas|who|that)\s)"),
+    re.compile(r"\s+"),
+]
+
+
+def split_long(sentence: str, limit: int) -> list[str]:
+    """Split a sentence longer than LIMIT characters at the strongest clause boundary first."""
+    if len(sentence) <= limit:
+        return [sentence]
+    for pattern in CLAUSE_BREAKS:
+        pieces = [p for p in pattern.split(sentence) if p.strip()]
+        if len(pieces) < 2:
+            continue
+        chunks = pack(pieces, limit)
+        if len(chunks) > 1:
+            return [c for chunk in chunks for c in split_long(chunk, limit)]
+    # One unbreakable run of characters: cut hard.
+    return [sentence[i : i + limit] for i in range(0, len(sentence), limit)]
+
+
+def pack(pieces: list[str], limit: int) -> list[str]:
+    """Greedily join pieces back together while they fit under LIMIT."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current} {piece}" if current else piece
+        if len(candidate) <= limit or not current:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = piece
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,42 @@
+"""Synthesis stage: Script → one clip per sentence, with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .engines.base import Clip, Engine
+from .errors import EngineError
+from .model import Script
+from .segment import split_long
+
+PIECE_GAP_S = 0.12  # between the pieces of a sentence split for the engine's length limit
+
+Progress = Callable[[int], None]
+
+
+def synthesize_sentence(engine: Engine, spoken: str) -> Clip:
+    """Speak one sentence, splitting it at clause boundaries if the engine needs shorter text."""
+    pieces = split_long(spoken, engine.max_chars)
+    clips = [engine.synthesize(piece) for piece in pieces]
+    if not clips:
+        raise EngineError("nothing to synthesise")
+    rate = clips[0].rate
+    if any(c.rate != rate for c in clips):
+        raise EngineError(f"{engine.name} returned clips at different sample rates")
+    gap = bytes(int(rate * PIECE_GAP_S) * 2)
+    return Clip(gap.join(c.pcm for c in clips), rate)
+
+
+def synthesize_script(
+    script: Script, engine: Engine, progress: Progress | None = None
+) -> list[list[Clip]]:
+    """Synthesise every sentence of SCRIPT; the result mirrors script.blocks[i].sentences[j]."""
+    result: list[list[Clip]] = []
+    for block in script.blocks:
+        clips = []
+        for sentence in block.sentences:
+            clips.append(synthesize_sentence(engine, sentence.spoken))
+            if progress:
+                progress(1)
+        result.append(clips)
+    return result
