@@ -29,6 +29,7 @@ def pydub() -> Any:
     """Import pydub pointed at our ffmpeg, without its warning about a missing PATH ffmpeg."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop
         import pydub as module
     module.AudioSegment.converter = ffmpeg_path()
     return module
@@ -37,8 +38,23 @@ def pydub() -> Any:
 def decode_to_pcm(data: bytes, rate: int) -> bytes:
     """Decode any audio ffmpeg reads (MP3 from gTTS, say) to mono s16le PCM at RATE."""
     result = subprocess.run(
-        [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
-         "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(rate), "pipe:1"],
+        [
+            ffmpeg_path(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            "pipe:0",
+            "-f",
+            "s16le",
+            "-acodec",
+            "pcm_s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "pipe:1",
+        ],
         input=data,
         capture_output=True,
         check=False,

@@ -69,19 +69,39 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj.update(quiet=quiet, debug=debug)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING),
-        format="narrate: %(message)s",
-    )
+    configure_logging(quiet, debug)
+
+
+def configure_logging(quiet: bool, debug: bool) -> None:
+    """Our warnings as "narrate: …" lines; libraries' chatter only under --debug."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("narrate: %(message)s"))
+    if not debug:
+        handler.addFilter(lambda record: record.name.startswith("narrate"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING))
 
 
 @cli.command()
 @click.argument("source")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output MP3 (default: a slug of the title, in the current folder).")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="piper", show_default=True,
-              help="Speech engine.")
-@click.option("--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output MP3 (default: a slug of the title, in the current folder).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default="piper",
+    show_default=True,
+    help="Speech engine.",
+)
+@click.option(
+    "--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language."
+)
 @click.option("--lang", help="Language code of the text (default: the page's own).")
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing output file.")
@@ -108,8 +128,14 @@ def article(
         out = out.with_suffix(".mp3")
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
-            script, out, engine_name=engine, voice=voice, force=force, bitrate=bitrate,
-            progress=advance, on_start=start,
+            script,
+            out,
+            engine_name=engine,
+            voice=voice,
+            force=force,
+            bitrate=bitrate,
+            progress=advance,
+            on_start=start,
         )
     if not quiet:
         if result.skipped:
@@ -156,7 +182,9 @@ def script(ctx: click.Context, source: str, lang: str | None, no_intro: bool) ->
     from .pipeline import load_article
     from .script import build_script, render_script
 
-    click.echo(render_script(build_script(load_article(source), lang, intro=not no_intro)), nl=False)
+    click.echo(
+        render_script(build_script(load_article(source), lang, intro=not no_intro)), nl=False
+    )
 
 
 @cli.command()

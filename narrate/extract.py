@@ -141,7 +141,7 @@ def filter_blocks(blocks: list[Block], title: str) -> list[Block]:
         near_junk = (i > 0 and junk[i - 1]) or (i + 1 < len(blocks) and junk[i + 1])
         if not junk[i] and block.kind != "heading" and near_junk and is_fragment(block.text):
             junk[i] = True
-    kept = drop_duplicates([b for b, bad in zip(blocks, junk) if not bad])
+    kept = drop_duplicates([b for b, bad in zip(blocks, junk, strict=True) if not bad])
     while kept and (kept[-1].kind == "heading" or is_truncated_teaser(kept[-1].text)):
         kept.pop()
     return kept
@@ -319,7 +319,11 @@ def parse_text(text: str, url: str | None = None) -> Article:
     title = blocks[0].text
     blocks = blocks[1:]
     author = None
-    if blocks and re.match(r"^by\s+\S", blocks[0].text, re.IGNORECASE) and len(blocks[0].text) < 120:
+    if (
+        blocks
+        and re.match(r"^by\s+\S", blocks[0].text, re.IGNORECASE)
+        and len(blocks[0].text) < 120
+    ):
         author = re.sub(r"^by\s+", "", blocks[0].text, flags=re.IGNORECASE)
         blocks = blocks[1:]
     blocks = [b for b in blocks if not is_junk_text(b.text)]

@@ -85,12 +85,15 @@ def fetch_url(url: str) -> Page:
         "Accept-Language": "en;q=0.9,*;q=0.5",
     }
     try:
-        with httpx.Client(
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            timeout=httpx.Timeout(TIMEOUT_S, connect=10.0),
-            headers=headers,
-        ) as client, client.stream("GET", url) as response:
+        with (
+            httpx.Client(
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                timeout=httpx.Timeout(TIMEOUT_S, connect=10.0),
+                headers=headers,
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
             if response.status_code >= 400:
                 reason = response.reason_phrase or ""
                 raise SourceError(
@@ -98,9 +101,7 @@ def fetch_url(url: str) -> Page:
                 )
             mime, charset = parse_content_type(response.headers.get("content-type", ""))
             if mime and mime not in HTML_TYPES | TEXT_TYPES:
-                raise SourceError(
-                    f"cannot narrate {url}: it is {mime}, not a web page or text"
-                )
+                raise SourceError(f"cannot narrate {url}: it is {mime}, not a web page or text")
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > MAX_BYTES:
                 raise SourceError(
@@ -136,8 +137,10 @@ def describe_network_error(exc: Exception) -> str:
     """Turn an httpx/OS error chain into a short human reason."""
     text = str(exc) or exc.__class__.__name__
     lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or (
-        "temporary failure in name resolution" in lowered
+    if (
+        "name or service not known" in lowered
+        or "nodename nor servname" in lowered
+        or ("temporary failure in name resolution" in lowered)
     ):
         return "host not found"
     if "connection refused" in lowered:
@@ -185,7 +188,9 @@ def decode(data: bytes, charset: str | None = None) -> str:
 
 def looks_binary(data: bytes) -> bool:
     head = data[:2048]
-    return b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK"))
+    return b"\x00" in head or head.startswith(
+        (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK")
+    )
 
 
 def sniff_kind(text: str) -> str:

@@ -10,8 +10,22 @@ import re
 
 # Elements never spoken, wherever they sit.
 DROP_TAGS = (
-    "figure", "figcaption", "nav", "footer", "form", "button", "audio", "video",
-    "iframe", "noscript", "svg", "dialog", "select", "input", "label", "picture",
+    "figure",
+    "figcaption",
+    "nav",
+    "footer",
+    "form",
+    "button",
+    "audio",
+    "video",
+    "iframe",
+    "noscript",
+    "svg",
+    "dialog",
+    "select",
+    "input",
+    "label",
+    "picture",
 )
 
 # class/id fragments of containers that hold furniture, not story.

@@ -79,13 +79,14 @@ def stitch(
     lead = int(0.3 * rate)
     parts.append(bytes(lead * 2))
     position += lead
-    for index, (block, block_clips) in enumerate(zip(script.blocks, clips)):
+    for index, (block, block_clips) in enumerate(zip(script.blocks, clips, strict=True)):
         next_kind = script.blocks[index + 1].kind if index + 1 < len(script.blocks) else None
-        for j, (sentence, clip) in enumerate(zip(block.sentences, block_clips)):
+        for j, (sentence, clip) in enumerate(zip(block.sentences, block_clips, strict=True)):
             trimmed = trim(clip)
             length = len(trimmed.pcm) // 2
-            cues.append(Cue(position / rate, (position + length) / rate, sentence.written,
-                            sentence.spoken))
+            cues.append(
+                Cue(position / rate, (position + length) / rate, sentence.written, sentence.spoken)
+            )
             parts.append(trimmed.pcm)
             position += length
             last = j == len(block.sentences) - 1
@@ -176,8 +177,18 @@ def current_umask() -> int:
     return mask
 
 
-ISO639_2 = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "uk": "ukr", "ru": "rus",
-            "it": "ita", "pt": "por", "nl": "nld", "pl": "pol"}
+ISO639_2 = {
+    "en": "eng",
+    "de": "deu",
+    "fr": "fra",
+    "es": "spa",
+    "uk": "ukr",
+    "ru": "rus",
+    "it": "ita",
+    "pt": "por",
+    "nl": "nld",
+    "pl": "pol",
+}
 
 
 def iso639_2(code: str) -> str:

@@ -47,8 +47,13 @@ def narration_key(script: Script, engine: str, voice: str, settings: dict[str, o
         "engine": engine,
         "voice": voice,
         "settings": settings,
-        "tags": [script.article.title, script.article.author, script.article.site,
-                 script.article.date, script.article.url],
+        "tags": [
+            script.article.title,
+            script.article.author,
+            script.article.site,
+            script.article.date,
+            script.article.url,
+        ],
         "blocks": [[block.kind, [s.spoken for s in block.sentences]] for block in script.blocks],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -88,7 +93,9 @@ def narrate_script(
         if not force:
             if read_key(out) == key:
                 return NarrationResult(out, 0.0, len(script.sentences), words, skipped=True)
-            raise OutputError(f"{out} already exists: use --force to replace it, or -o another name")
+            raise OutputError(
+                f"{out} already exists: use --force to replace it, or -o another name"
+            )
     if on_start:
         on_start(len(script.sentences))
     clips = synthesize_script(script, engine, progress)

@@ -22,7 +22,9 @@ AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
 ESPEAK_RATE = 1
 INITIALIZE_DONT_EXIT = 0x8000
-CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
 
 
 class _VoiceStruct(ctypes.Structure):
@@ -127,7 +129,9 @@ class EspeakEngine:
     offline = True
     max_chars = 600
 
-    def __init__(self, voice: str | None = None, lang: str | None = None, rate_wpm: int = 165) -> None:
+    def __init__(
+        self, voice: str | None = None, lang: str | None = None, rate_wpm: int = 165
+    ) -> None:
         self.voice = voice or (lang or "en-us")
         if self.voice == "en":
             self.voice = "en-us"

@@ -31,7 +31,7 @@ class GttsEngine:
         backoff_s: float = 1.0,
         timeout_s: float = 15.0,
     ) -> None:
-        self.lang = (voice or lang or "en").split("-")[0] if not voice else voice
+        self.lang = voice or (lang or "en").split("-")[0]
         self.tld = "com"
         if "-" in self.lang and self.lang.startswith("en-"):
             self.tld = {"en-gb": "co.uk", "en-au": "com.au", "en-in": "co.in", "en-ca": "ca"}.get(
@@ -50,7 +50,9 @@ class GttsEngine:
         except ImportError:
             raise EngineError("gTTS is not installed: pip install gTTS") from None
         if self.lang not in known:
-            raise EngineError(f"gTTS has no language {self.lang!r} (see `narrate voices --engine gtts`)")
+            raise EngineError(
+                f"gTTS has no language {self.lang!r} (see `narrate voices --engine gtts`)"
+            )
 
     def request(self, text: str) -> Any:
         from gtts import gTTS
@@ -66,7 +68,9 @@ class GttsEngine:
                         request.url = endpoint.rstrip("/") + "/" + path
                 return prepared
 
-        return Redirected(text, lang=self.lang, tld=self.tld, timeout=self.timeout_s, lang_check=False)
+        return Redirected(
+            text, lang=self.lang, tld=self.tld, timeout=self.timeout_s, lang_check=False
+        )
 
     def synthesize(self, text: str) -> Clip:
         from gtts.tts import gTTSError
@@ -82,6 +86,8 @@ class GttsEngine:
                     raise NetworkError(
                         f"gtts cannot reach Google's servers (no network?): {OFFLINE_HINT}"
                     ) from None
+                if status < 400:
+                    raise EngineError("gtts failed: Google's answer held no audio") from None
                 if status not in RETRY_STATUSES or attempt == self.retries:
                     raise EngineError(f"gtts failed: Google answered HTTP {status}") from None
                 retry_after = exc.rsp.headers.get("Retry-After", "")

@@ -13,7 +13,7 @@ _warned: set[str] = set()
 
 
 def normalize(text: str, lang: str = "en") -> str:
-    """Rewrite TEXT so a TTS engine reads it as a newsreader would ("Nov. 14" → "November fourteenth")."""
+    """Rewrite TEXT as a newsreader would say it ("Nov. 14" → "November fourteenth")."""
     code = (lang or "en").split("-")[0].split("_")[0].lower()
     if code == "en":
         return normalize_en(text)

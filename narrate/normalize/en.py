@@ -13,22 +13,49 @@ from . import tables
 from .numbers import SCALES, cardinal, number, ordinal, parse_number, plural_of_one, year
 
 MONTHS = {
-    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
-    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "sept": "September",
-    "oct": "October", "nov": "November", "dec": "December",
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "sept": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
 }
 MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 MONTH_RE = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
     r"Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 )
 WEEKDAYS = {
-    "mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday",
-    "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday",
-    "sat": "Saturday", "sun": "Sunday",
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "tues": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "thur": "Thursday",
+    "thurs": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
 }
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 YEAR_CONTEXT = re.compile(
@@ -40,6 +67,8 @@ YEAR_CONTEXT = re.compile(
 YEAR_VERBS = re.compile(
     r"^\s+(?:was|is|will|saw|marked|had|has|brought|began|ended|became|proved|remains)\b"
 )
+
+ZONES = r"GMT|UTC|EST|EDT|CET|CEST|EET|EEST|PST|PDT|BST|MSK|Kyiv time|local time"
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
@@ -60,6 +89,7 @@ def spoken_date(month: str, day: str | None, year_text: str | None) -> str:
 
 
 # --- rules ------------------------------------------------------------------------------
+
 
 def _url(m: re.Match[str]) -> str:
     text = m.group(0)
@@ -82,7 +112,12 @@ def _abbreviation(m: re.Match[str]) -> str:
     spoken, where = tables.abbreviations()[written]
     if where == "title" and not m.group("next"):
         return m.group(0)
-    return spoken + (m.group("next") or "")
+    return spoken + (m.group("next") or "") + final_stop(m)
+
+
+def final_stop(m: re.Match[str]) -> str:
+    """Keep the full stop an abbreviation shared with the end of the sentence."""
+    return "." if not m.string[m.end() :].strip() else ""
 
 
 CONTEXT_ABBREVIATIONS = {
@@ -99,7 +134,7 @@ def _context_abbreviation(m: re.Match[str]) -> str:
     if m.group("next"):
         return before_name + m.group("next")
     preceded_by_name = re.search(r"[A-Z][a-z]+\s+$", m.string[: m.start()])
-    return after_name if preceded_by_name else before_name
+    return (after_name if preceded_by_name else before_name) + final_stop(m)
 
 
 def _dotted_initials(m: re.Match[str]) -> str:
@@ -219,10 +254,7 @@ def _ordinal(m: re.Match[str]) -> str:
 
 def _decade(m: re.Match[str]) -> str:
     digits = m.group("digits")
-    if len(digits) == 2:  # '90s
-        base = cardinal(int(digits))
-    else:
-        base = year(int(digits))
+    base = cardinal(int(digits)) if len(digits) == 2 else year(int(digits))  # '90s, 1950s
     if base.endswith("y"):
         return base[:-1] + "ies"
     return base + "s"
@@ -259,10 +291,8 @@ def _range(m: re.Match[str]) -> str:
 
 def _model_name(m: re.Match[str]) -> str:
     prefix, digits_ = m.group("prefix"), m.group("digits")
-    if prefix.isupper() or len(prefix) <= 2:
-        spoken_prefix = " ".join(prefix.upper())
-    else:
-        spoken_prefix = prefix
+    spelled = prefix.isupper() or len(prefix) <= 2
+    spoken_prefix = " ".join(prefix.upper()) if spelled else prefix
     n = int(digits_)
     if len(digits_) == 3 and digits_[1] == "0" and digits_[2] != "0":
         spoken_number = f"{cardinal(int(digits_[0]))} oh {cardinal(int(digits_[2]))}"
@@ -318,19 +348,24 @@ RULES: list[Rule] = [
     (
         re.compile(
             r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)(?![\w])"
-            r"(?:\s+(?P<zone>GMT|UTC|EST|EDT|CET|CEST|EET|EEST|PST|PDT|BST|MSK|Kyiv time|local time))?"
+            r"(?:\s+(?P<zone>" + ZONES + r"))?"
         ),
         _time,
     ),
     (
         re.compile(
             r"\b(?P<h>\d{1,2}):(?P<m>\d{2})(?P<ampm>)(?!\d)"
-            r"(?:\s+(?P<zone>GMT|UTC|EST|EDT|CET|CEST|EET|EEST|PST|PDT|BST|MSK|Kyiv time|local time))?"
+            r"(?:\s+(?P<zone>" + ZONES + r"))?"
         ),
         _time,
     ),
-    (re.compile(r"\b(?P<abbr>Lt\. Col\.|Lt\. Gen\.|Maj\. Gen\.|Brig\. Gen\.|Rear Adm\.|Vice Adm\.)"
-                r"(?P<next>\s+(?=[A-Z]))?"), _abbreviation),
+    (
+        re.compile(
+            r"\b(?P<abbr>Lt\. Col\.|Lt\. Gen\.|Maj\. Gen\.|Brig\. Gen\.|Rear Adm\.|Vice Adm\.)"
+            r"(?P<next>\s+(?=[A-Z]))?"
+        ),
+        _abbreviation,
+    ),
     (
         re.compile(
             r"(?<![\w.])(?P<abbr>"
@@ -343,9 +378,15 @@ RULES: list[Rule] = [
         ),
         _abbreviation,
     ),
-    (re.compile(r"(?<![\w.])(?P<abbr>Dr\.|St\.|Mt\.|Ft\.)(?P<next>\s+(?=[A-Z]))?"), _context_abbreviation),
+    (
+        re.compile(r"(?<![\w.])(?P<abbr>Dr\.|St\.|Mt\.|Ft\.)(?P<next>\s+(?=[A-Z]))?"),
+        _context_abbreviation,
+    ),
     (DOTTED_INITIALS, _dotted_initials_keep_period),
-    (re.compile(r"\bNos?\.\s?(?=\d)"), lambda m: "numbers " if m.group(0).startswith("Nos") else "number "),
+    (
+        re.compile(r"\bNos?\.\s?(?=\d)"),
+        lambda m: "numbers " if m.group(0).startswith("Nos") else "number ",
+    ),
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), _iso_date),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date),
     (
@@ -358,7 +399,9 @@ RULES: list[Rule] = [
     ),
     (
         re.compile(
-            r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>" + MONTH_RE + r")\b(?:,?\s+(?P<year>\d{4})\b)?"
+            r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>"
+            + MONTH_RE
+            + r")\b(?:,?\s+(?P<year>\d{4})\b)?"
         ),
         _day_month,
     ),
@@ -378,21 +421,27 @@ RULES: list[Rule] = [
             r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn))?\s?"
             r"(?P<post>UAH|hryvnias?|euros?|dollars?)\b(?P<follow>)"
         ),
-        lambda m: f"{number(m.group('num'))}"
-        + (f" {SCALES[m.group('scale')]}" if m.group("scale") else "")
-        + " "
-        + (
-            ("hryvnia" if plural_of_one(m.group("num")) and not m.group("scale") else "hryvnias")
-            if m.group("post") in ("UAH", "hryvnia", "hryvnias")
-            else m.group("post")
+        lambda m: (
+            f"{number(m.group('num'))}"
+            + (f" {SCALES[m.group('scale')]}" if m.group("scale") else "")
+            + " "
+            + (
+                (
+                    "hryvnia"
+                    if plural_of_one(m.group("num")) and not m.group("scale")
+                    else "hryvnias"
+                )
+                if m.group("post") in ("UAH", "hryvnia", "hryvnias")
+                else m.group("post")
+            )
         ),
     ),
     (
         re.compile(
             r"(?<![\w.,-])(?P<a>\d{1,4}(?:\.\d+)?)\s?[-–]\s?(?P<b>\d{1,4}(?:\.\d+)?)\b(?![-–/]\d)"
-            r"(?P<unit>\s?(?:%|(?:" + "|".join(
-                re.escape(u) for u in sorted(tables.units(), key=len, reverse=True)
-            ) + r")(?![\w/²])))?"
+            r"(?P<unit>\s?(?:%|(?:"
+            + "|".join(re.escape(u) for u in sorted(tables.units(), key=len, reverse=True))
+            + r")(?![\w/²])))?"
         ),
         _range,
     ),
@@ -401,10 +450,10 @@ RULES: list[Rule] = [
     (re.compile(r"(?:\b|')(?P<digits>\d{4}|(?<=')\d{2})'?s\b"), _decade),
     (
         re.compile(
-            r"(?<![\w$€£])(?P<num>" + NUM + r")(?P<space>\s?)(?P<unit>"
-            + "|".join(
-                re.escape(u) for u in sorted(tables.units(), key=len, reverse=True)
-            )
+            r"(?<![\w$€£])(?P<num>"
+            + NUM
+            + r")(?P<space>\s?)(?P<unit>"
+            + "|".join(re.escape(u) for u in sorted(tables.units(), key=len, reverse=True))
             + r")(?![\w/²])(?P<follow>\s+\w+)?"
         ),
         _measure,
@@ -415,6 +464,7 @@ RULES: list[Rule] = [
     (re.compile(r"\b[A-Z][A-Z0-9]*[A-Z](?:s\b)?\b|\b[A-Z]{2,}s\b"), _acronym),
     (re.compile(r"\s*&\s*"), _symbol_and),
 ]
+
 
 def normalize_en(text: str) -> str:
     text = prepare(text)

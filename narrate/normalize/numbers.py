@@ -9,10 +9,23 @@ from functools import lru_cache
 from num2words import num2words
 
 SCALES = {
-    "thousand": "thousand", "k": "thousand", "K": "thousand",
-    "million": "million", "m": "million", "M": "million", "mln": "million", "mn": "million",
-    "billion": "billion", "bn": "billion", "b": "billion", "B": "billion", "bln": "billion",
-    "trillion": "trillion", "tn": "trillion", "trn": "trillion", "T": "trillion",
+    "thousand": "thousand",
+    "k": "thousand",
+    "K": "thousand",
+    "million": "million",
+    "m": "million",
+    "M": "million",
+    "mln": "million",
+    "mn": "million",
+    "billion": "billion",
+    "bn": "billion",
+    "b": "billion",
+    "B": "billion",
+    "bln": "billion",
+    "trillion": "trillion",
+    "tn": "trillion",
+    "trn": "trillion",
+    "T": "trillion",
 }
 
 
@@ -50,8 +63,16 @@ def digits(text: str) -> str:
 
 
 DIGIT_WORDS = {
-    "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four",
-    "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine",
+    "0": "zero",
+    "1": "one",
+    "2": "two",
+    "3": "three",
+    "4": "four",
+    "5": "five",
+    "6": "six",
+    "7": "seven",
+    "8": "eight",
+    "9": "nine",
 }
 
 
@@ -65,7 +86,7 @@ def parse_number(text: str) -> Decimal | None:
 
 
 def number(text: str) -> str:
-    """Read a written number: '1,250' → one thousand two hundred fifty, '0.25' → zero point two five."""
+    """Read a written number: '1,250' → one thousand…; '0.25' → zero point two five."""
     negative = text.startswith(("-", "\u2212"))
     body = text.lstrip("-\u2212").replace(",", "")
     whole, _, frac = body.partition(".")

@@ -7,16 +7,62 @@ from functools import lru_cache
 
 from num2words import num2words
 
-SUPPORTED = {"de", "fr", "es", "it", "pt", "nl", "uk", "ru", "pl", "cs", "da", "fi", "no", "sv", "tr"}
-PERCENT = {
-    "de": "Prozent", "fr": "pour cent", "es": "por ciento", "it": "per cento", "pt": "por cento",
-    "nl": "procent", "uk": "відсотків", "ru": "процентов", "pl": "procent", "cs": "procent",
-    "da": "procent", "fi": "prosenttia", "no": "prosent", "sv": "procent", "tr": "yüzde",
+SUPPORTED = {
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "uk",
+    "ru",
+    "pl",
+    "cs",
+    "da",
+    "fi",
+    "no",
+    "sv",
+    "tr",
 }
-EURO = {"de": "Euro", "fr": "euros", "es": "euros", "it": "euro", "pt": "euros", "nl": "euro",
-        "uk": "євро", "ru": "евро", "pl": "euro"}
-DOLLAR = {"de": "Dollar", "fr": "dollars", "es": "dólares", "it": "dollari", "pt": "dólares",
-          "nl": "dollar", "uk": "доларів", "ru": "долларов", "pl": "dolarów"}
+PERCENT = {
+    "de": "Prozent",
+    "fr": "pour cent",
+    "es": "por ciento",
+    "it": "per cento",
+    "pt": "por cento",
+    "nl": "procent",
+    "uk": "відсотків",
+    "ru": "процентов",
+    "pl": "procent",
+    "cs": "procent",
+    "da": "procent",
+    "fi": "prosenttia",
+    "no": "prosent",
+    "sv": "procent",
+    "tr": "yüzde",
+}
+EURO = {
+    "de": "Euro",
+    "fr": "euros",
+    "es": "euros",
+    "it": "euro",
+    "pt": "euros",
+    "nl": "euro",
+    "uk": "євро",
+    "ru": "евро",
+    "pl": "euro",
+}
+DOLLAR = {
+    "de": "Dollar",
+    "fr": "dollars",
+    "es": "dólares",
+    "it": "dollari",
+    "pt": "dólares",
+    "nl": "dollar",
+    "uk": "доларів",
+    "ru": "долларов",
+    "pl": "dolarów",
+}
 HRYVNIA = {"uk": "гривень", "ru": "гривен", "de": "Hrywnja", "fr": "hryvnias", "es": "grivnas"}
 # Decimal comma languages write 3,5 for 3.5 and 1.000 for 1000.
 DECIMAL_COMMA = SUPPORTED - {"en"}

@@ -1,0 +1,184 @@
+import base64
+import json
+import math
+import struct
+import subprocess
+import urllib.parse
+
+import pytest
+
+from narrate.audio import ffmpeg_path
+from narrate.engines import get_engine
+from narrate.engines.base import Clip
+from narrate.engines.gtts import ENDPOINT_ENV, GttsEngine
+from narrate.errors import EngineError, NetworkError
+from narrate.synth import synthesize_sentence
+from tests.conftest import Route
+from tests.test_fetch import free_port
+
+
+def tone_mp3(seconds: float = 0.4, rate: int = 24000) -> bytes:
+    pcm = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate)))
+        for i in range(int(seconds * rate))
+    )
+    return subprocess.run(
+        [
+            ffmpeg_path(),
+            "-loglevel",
+            "error",
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        input=pcm,
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+def batchexecute_body(mp3: bytes) -> bytes:
+    """The shape of Google's batchexecute answer that gTTS parses."""
+    b64 = base64.b64encode(mp3).decode()
+    line = json.dumps(
+        [["wrb.fr", "jQ1olc", json.dumps([b64]), None, None, None, "generic"]],
+        separators=(",", ":"),
+    )
+    return f")]}}'\n\n{len(line)}\n{line}\n".encode()
+
+
+def test_espeak_speaks_english_and_german():
+    english = get_engine("espeak", lang="en").synthesize("Hello from the offline engine.")
+    german = get_engine("espeak", lang="de").synthesize("Guten Tag aus Kiew.")
+    assert english.rate == 22050
+    assert 1.0 < english.duration < 5.0
+    assert 0.4 < german.duration < 4.0
+    assert max(abs(v) for v in struct.unpack(f"<{len(english.pcm) // 2}h", english.pcm)) > 1000
+
+
+def test_espeak_lists_many_voices_and_rejects_unknown():
+    engine = get_engine("espeak")
+    assert len(engine.voices()) > 50
+    with pytest.raises(EngineError, match="no voice"):
+        get_engine("espeak", voice="xx-nonexistent").synthesize("hello")
+
+
+def test_piper_bundled_voice_speaks():
+    engine = get_engine("piper")
+    clip = engine.synthesize("The offline voice works.")
+    assert clip.rate == 22050
+    assert 0.8 < clip.duration < 4.0
+    assert engine.voice == "en_US-joe-medium"
+
+
+def test_piper_rejects_bad_voice_paths(tmp_path):
+    with pytest.raises(EngineError, match="not found"):
+        get_engine("piper", voice=str(tmp_path / "missing.onnx"))
+    with pytest.raises(EngineError, match="unknown Piper voice"):
+        get_engine("piper", voice="someone-else")
+
+
+def test_unknown_engine():
+    with pytest.raises(EngineError, match="unknown engine"):
+        get_engine("festival")
+
+
+def gtts_texts(requests):
+    texts = []
+    for _method, _path, body in requests:
+        payload = urllib.parse.unquote(body.decode().split("f.req=", 1)[1].rstrip("&"))
+        texts.append(json.loads(json.loads(payload)[0][0][1])[0])
+    return texts
+
+
+def test_gtts_against_a_stand_in_server(server, monkeypatch):
+    mp3 = tone_mp3()
+    server.routes["/_/TranslateWebserverUi/data/batchexecute"] = Route(
+        body=batchexecute_body(mp3), content_type="application/json"
+    )
+    monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
+    engine = GttsEngine(lang="en", backoff_s=0.01)
+    clip = engine.synthesize("Hello from Google.")
+    assert clip.rate == 24000
+    assert 0.3 < clip.duration < 0.7
+    assert gtts_texts(server.requests) == ["Hello from Google."]
+
+
+def test_gtts_long_sentences_are_chunked_under_its_limit(server, monkeypatch):
+    server.routes["/_/TranslateWebserverUi/data/batchexecute"] = Route(
+        body=batchexecute_body(tone_mp3(0.2)), content_type="application/json"
+    )
+    monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
+    sentence = (
+        "Russia has increasingly turned to other sources for military equipment, including "
+        "North Korea, which has shipped more than one million artillery shells, officials said."
+    )
+    synthesize_sentence(GttsEngine(lang="en", backoff_s=0.01), sentence)
+    texts = gtts_texts(server.requests)
+    assert len(texts) >= 2
+    assert all(len(t) <= 100 for t in texts)
+    assert " ".join(texts) == sentence
+
+
+def test_gtts_retries_429_and_5xx_then_succeeds(server, monkeypatch):
+    answers = [
+        Route(429, b"slow down", "text/plain", {"Retry-After": "0"}),
+        Route(503, b"busy", "text/plain"),
+    ]
+    good = Route(body=batchexecute_body(tone_mp3()), content_type="application/json")
+    server.routes["/_/TranslateWebserverUi/data/batchexecute"] = lambda _request: (
+        answers.pop(0) if answers else good
+    )
+    monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
+    clip = GttsEngine(lang="en", backoff_s=0.01).synthesize("Try again.")
+    assert clip.duration > 0.3
+    assert len(server.requests) == 3
+
+
+def test_gtts_gives_up_after_retries(server, monkeypatch):
+    server.routes["/_/TranslateWebserverUi/data/batchexecute"] = Route(500, b"down", "text/plain")
+    monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
+    with pytest.raises(EngineError, match="HTTP 500"):
+        GttsEngine(lang="en", retries=2, backoff_s=0.01).synthesize("Nope.")
+    assert len(server.requests) == 3
+
+
+def test_gtts_without_network_names_the_offline_engines(monkeypatch):
+    monkeypatch.setenv(ENDPOINT_ENV, f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(NetworkError) as info:
+        GttsEngine(lang="en", backoff_s=0.01).synthesize("Hello.")
+    message = str(info.value)
+    assert "piper" in message and "espeak" in message and "\n" not in message
+
+
+def test_gtts_rejects_unknown_language():
+    with pytest.raises(EngineError, match="no language"):
+        GttsEngine(lang="xx")
+
+
+def test_sentence_pieces_are_joined_with_a_short_gap():
+    class Fake:
+        name, offline, max_chars, sample_rate, voice = "fake", True, 20, 1000, "v"
+
+        def synthesize(self, text):
+            return Clip(b"\x01\x00" * 100, 1000)
+
+    clip = synthesize_sentence(Fake(), "one two three four five six seven eight")
+    assert clip.duration > 0.3  # at least two pieces and one gap
+
+
+def test_gtts_answer_without_audio_is_a_clear_error(server, monkeypatch):
+    server.routes["/_/TranslateWebserverUi/data/batchexecute"] = Route(
+        body=b')]}\'\n\n[["wrb.fr","jQ1olc",null]]\n', content_type="application/json"
+    )
+    monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
+    with pytest.raises(EngineError, match="no audio"):
+        GttsEngine(lang="en", backoff_s=0.01).synthesize("Hello.")
