@@ -182,3 +182,23 @@ def test_gtts_answer_without_audio_is_a_clear_error(server, monkeypatch):
     monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
     with pytest.raises(EngineError, match="no audio"):
         GttsEngine(lang="en", backoff_s=0.01).synthesize("Hello.")
+
+
+def test_piper_accepts_any_voice_file(tmp_path):
+    import shutil
+
+    from narrate.engines.piper import bundled_voice_path
+
+    model = bundled_voice_path()
+    copy = tmp_path / "my-voice.onnx"
+    shutil.copy(model, copy)
+    shutil.copy(model.with_name(model.name + ".json"), tmp_path / "my-voice.onnx.json")
+    engine = get_engine("piper", voice=str(copy))
+    assert engine.voice == "my-voice"
+    assert engine.synthesize("A voice from a file.").duration > 0.5
+
+
+def test_piper_warns_when_asked_for_another_language(caplog):
+    caplog.set_level("WARNING")
+    get_engine("piper", lang="de")
+    assert "speaks English" in caplog.text

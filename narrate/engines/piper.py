@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from ..errors import EngineError
 from .base import Clip, VoiceInfo
 
 DEFAULT_VOICE = "en_US-joe-medium"
+log = logging.getLogger(__name__)
 
 
 def bundled_voice_path() -> Path:
@@ -35,6 +37,12 @@ class PiperEngine:
         if not config.exists():
             raise EngineError(f"Piper voice {self.model_path} has no {config.name} beside it")
         self.config_path = config
+        if lang and not lang.lower().startswith("en") and self.voice == DEFAULT_VOICE:
+            log.warning(
+                "the bundled Piper voice speaks English; for %r text use --engine espeak, "
+                "--engine gtts or --voice with a Piper voice for that language",
+                lang,
+            )
 
     @staticmethod
     def resolve(voice: str | None) -> Path:
