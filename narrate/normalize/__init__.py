@@ -1,25 +1,61 @@
-"""Normalise written text into what a speech engine should say."""
+"""Normalise written text into what a speech engine should say.
+
+`normalize(text, lang)` returns the spoken text; `normalize_with_changes` also returns every
+rewrite with its position, for `narrate script --changes`.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from .en import normalize_en
-from .other import SUPPORTED as OTHER_LANGUAGES
-from .other import normalize_other
+from .core import Change, Text
+from .lexicon import Lexicon, load_lexicon
+
+__all__ = ["Change", "Lexicon", "load_lexicon", "normalize", "normalize_with_changes"]
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
+DATE_ORDERS = ("mdy", "dmy", "ymd")
 
 
-def normalize(text: str, lang: str = "en") -> str:
-    """Rewrite TEXT as a newsreader would say it ("Nov. 14" → "November fourteenth")."""
-    code = (lang or "en").split("-")[0].split("_")[0].lower()
+def language_code(lang: str | None) -> str:
+    return (lang or "en").replace("_", "-").split("-")[0].lower()
+
+
+def normalize_with_changes(
+    text: str,
+    lang: str = "en",
+    *,
+    lexicon: Lexicon | None = None,
+    date_order: str = "mdy",
+) -> tuple[str, list[Change]]:
+    """Normalise TEXT and list every rewrite (position in TEXT, written form, spoken form)."""
+    from .en import normalize_text as normalize_english
+    from .en import prepare
+    from .other import SUPPORTED, normalize_text as normalize_other
+
+    if date_order not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}")
+    code = language_code(lang)
+    sentence = Text(prepare(text) if code == "en" else text)
+    if lexicon is not None:
+        lexicon.apply(sentence)
     if code == "en":
-        return normalize_en(text)
-    if code in OTHER_LANGUAGES:
-        return normalize_other(text, code)
-    if code not in _warned:
+        normalize_english(sentence, date_order)
+    elif code in SUPPORTED:
+        normalize_other(sentence, code)
+    elif code not in _warned:
         _warned.add(code)
         log.warning("no text normalisation for language %r; text is spoken as written", code)
-    return text
+    return sentence.render(), sentence.changes()
+
+
+def normalize(
+    text: str,
+    lang: str = "en",
+    *,
+    lexicon: Lexicon | None = None,
+    date_order: str = "mdy",
+) -> str:
+    """Rewrite TEXT as a newsreader would say it ("Nov. 14" → "November fourteenth")."""
+    return normalize_with_changes(text, lang, lexicon=lexicon, date_order=date_order)[0]

@@ -1,86 +1,112 @@
-"""Non-English normalisation: numbers, ordinals, percentages and currency via num2words."""
+"""Normalisation beyond English: numbers, ordinals, dates, times, percentages and currency.
+
+Number words come from num2words; each language adds its month names, the words for
+percent and currencies, and how it says a date and a time.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from num2words import num2words
 
-SUPPORTED = {
-    "de",
-    "fr",
-    "es",
-    "it",
-    "pt",
-    "nl",
-    "uk",
-    "ru",
-    "pl",
-    "cs",
-    "da",
-    "fi",
-    "no",
-    "sv",
-    "tr",
-}
-PERCENT = {
-    "de": "Prozent",
-    "fr": "pour cent",
-    "es": "por ciento",
-    "it": "per cento",
-    "pt": "por cento",
-    "nl": "procent",
-    "uk": "відсотків",
-    "ru": "процентов",
-    "pl": "procent",
-    "cs": "procent",
-    "da": "procent",
-    "fi": "prosenttia",
-    "no": "prosent",
-    "sv": "procent",
-    "tr": "yüzde",
-}
-EURO = {
-    "de": "Euro",
-    "fr": "euros",
-    "es": "euros",
-    "it": "euro",
-    "pt": "euros",
-    "nl": "euro",
-    "uk": "євро",
-    "ru": "евро",
-    "pl": "euro",
-}
-DOLLAR = {
-    "de": "Dollar",
-    "fr": "dollars",
-    "es": "dólares",
-    "it": "dollari",
-    "pt": "dólares",
-    "nl": "dollar",
-    "uk": "доларів",
-    "ru": "долларов",
-    "pl": "dolarów",
-}
-HRYVNIA = {"uk": "гривень", "ru": "гривен", "de": "Hrywnja", "fr": "hryvnias", "es": "grivnas"}
-# Decimal comma languages write 3,5 for 3.5 and 1.000 for 1000.
-DECIMAL_COMMA = SUPPORTED - {"en"}
+from .core import Rule, Text
 
 
-@lru_cache(maxsize=4096)
+@dataclass(frozen=True)
+class Language:
+    code: str
+    months: tuple[str, ...]  # as they appear in dates (genitive where the language inflects)
+    percent: tuple[str, str, str]  # one, few, many (few/many matter for Slavic languages)
+    currencies: dict[str, tuple[str, str, str]]  # symbol/code → (one, few, many)
+    decimal_comma: bool = True
+    hour_word: str = ""  # "Uhr", "heures"
+    ordinal_dot: bool = False  # German "14." is an ordinal
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+EURO = ("euro", "euro", "euros")
+LANGUAGES: dict[str, Language] = {
+    "de": Language(
+        "de",
+        ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+         "Oktober", "November", "Dezember"),
+        ("Prozent", "Prozent", "Prozent"),
+        {"€": ("Euro", "Euro", "Euro"), "EUR": ("Euro", "Euro", "Euro"),
+         "$": ("Dollar", "Dollar", "Dollar"), "USD": ("Dollar", "Dollar", "Dollar"),
+         "£": ("Pfund", "Pfund", "Pfund"), "₴": ("Hrywnja", "Hrywnja", "Hrywnja"),
+         "UAH": ("Hrywnja", "Hrywnja", "Hrywnja")},
+        hour_word="Uhr",
+        ordinal_dot=True,
+    ),
+    "fr": Language(
+        "fr",
+        ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+         "octobre", "novembre", "décembre"),
+        ("pour cent", "pour cent", "pour cent"),
+        {"€": ("euro", "euros", "euros"), "EUR": ("euro", "euros", "euros"),
+         "$": ("dollar", "dollars", "dollars"), "USD": ("dollar", "dollars", "dollars"),
+         "£": ("livre", "livres", "livres"), "₴": ("hryvnia", "hryvnias", "hryvnias"),
+         "UAH": ("hryvnia", "hryvnias", "hryvnias")},
+        hour_word="heures",
+    ),
+    "es": Language(
+        "es",
+        ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+         "octubre", "noviembre", "diciembre"),
+        ("por ciento", "por ciento", "por ciento"),
+        {"€": ("euro", "euros", "euros"), "EUR": ("euro", "euros", "euros"),
+         "$": ("dólar", "dólares", "dólares"), "USD": ("dólar", "dólares", "dólares"),
+         "£": ("libra", "libras", "libras"), "₴": ("grivna", "grivnas", "grivnas"),
+         "UAH": ("grivna", "grivnas", "grivnas")},
+    ),
+    "uk": Language(
+        "uk",
+        ("січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+         "вересня", "жовтня", "листопада", "грудня"),
+        ("відсоток", "відсотки", "відсотків"),
+        {"€": ("євро", "євро", "євро"), "EUR": ("євро", "євро", "євро"),
+         "$": ("долар", "долари", "доларів"), "USD": ("долар", "долари", "доларів"),
+         "₴": ("гривня", "гривні", "гривень"), "UAH": ("гривня", "гривні", "гривень"),
+         "грн": ("гривня", "гривні", "гривень"), "£": ("фунт", "фунти", "фунтів")},
+    ),
+}
+# Languages num2words reads, without date and currency specifics.
+NUMBERS_ONLY = {"it", "pt", "nl", "ru", "pl", "cs", "da", "fi", "no", "sv", "tr", "ro", "hu"}
+SUPPORTED = set(LANGUAGES) | NUMBERS_ONLY
+
+
+@lru_cache(maxsize=8192)
 def words(value: str, lang: str, to: str = "cardinal") -> str:
+    """num2words for LANG; a value it cannot read comes back unchanged."""
     try:
         n: float | int = float(value) if "." in value else int(value)
         return num2words(n, lang=lang, to=to)
-    except (NotImplementedError, OverflowError, ValueError):
+    except (NotImplementedError, OverflowError, ValueError, TypeError):
         return value
 
 
-def to_plain(num: str, lang: str) -> str:
-    """'1.000,5' (de) → '1000.5'; '1 000' → '1000'."""
-    num = num.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    if lang in DECIMAL_COMMA:
+def plural_form(value: str, forms: tuple[str, str, str], lang: str) -> str:
+    """Pick one/few/many: Slavic rules for uk, else one vs other."""
+    one, few, many = forms
+    if "." in value:
+        return few if lang == "uk" else many
+    n = int(value)
+    if lang == "uk":
+        if n % 10 == 1 and n % 100 != 11:
+            return one
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return few
+        return many
+    return one if n == 1 else many
+
+
+def to_plain(num: str, decimal_comma: bool) -> str:
+    """'1.000,5' → '1000.5' (decimal comma) or '1,000.5' → '1000.5'; '1 000' → '1000'."""
+    num = re.sub(r"[\s\u00a0\u202f]", "", num)
+    if decimal_comma:
         if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", num) or "," in num:
             num = num.replace(".", "").replace(",", ".")
     else:
@@ -88,42 +114,132 @@ def to_plain(num: str, lang: str) -> str:
     return num
 
 
+def genitive_ordinal_uk(text: str) -> str:
+    """'чотирнадцятий' → 'чотирнадцятого', 'третій' → 'третього' (last word only)."""
+    head, _, last = text.rpartition(" ")
+    if last.endswith("ій"):
+        last = last[:-2] + "ього"
+    elif last.endswith("ий"):
+        last = last[:-2] + "ого"
+    return f"{head} {last}".strip()
+
+
 NUM = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
 
-def normalize_other(text: str, lang: str) -> str:
-    def percent(m: re.Match[str]) -> str:
-        return f"{words(to_plain(m.group(1), lang), lang)} {PERCENT.get(lang, '%')}"
+@lru_cache(maxsize=None)
+def rules_for(code: str) -> list[Rule]:
+    language = LANGUAGES.get(code)
+    decimal_comma = True
+    rules: list[Rule] = []
 
-    def money(m: re.Match[str]) -> str:
-        symbol = m.group("pre") or m.group("post")
-        table = EURO if symbol in ("€", "EUR") else DOLLAR if symbol in ("$", "USD") else HRYVNIA
-        return f"{words(to_plain(m.group('num'), lang), lang)} {table.get(lang, symbol)}"
+    def cardinal(value: str) -> str:
+        return words(to_plain(value, decimal_comma), code)
 
-    def time(m: re.Match[str]) -> str:
-        hours, minutes = m.group(1), m.group(2)
-        spoken = words(str(int(hours)), lang)
-        if minutes != "00":
-            spoken += " " + words(str(int(minutes)), lang)
-        return spoken
+    if language:
+        months = "|".join(language.months)
+        currency_keys = sorted(language.currencies, key=len, reverse=True)
+        currency_re = "|".join(re.escape(k) for k in currency_keys)
 
-    def ordinal(m: re.Match[str]) -> str:
-        return words(m.group(1), lang, "ordinal")
+        def date(m: re.Match[str]) -> str:
+            day, month, year_text = m.group("d"), m.group("mo"), m.group("y")
+            if month.isdigit():
+                index = int(month)
+                if not 1 <= index <= 12:
+                    return m.group(0)
+                month_word = language.months[index - 1]
+            else:
+                month_word = month
+            if code == "de":
+                case = "n" if re.search(r"\b(?:am|vom|zum|bis zum|seit dem|ab dem)\s+$",
+                                        m.string[: m.start()]) else "r"
+                spoken = words(day, code, "ordinal") + case
+            elif code == "uk":
+                spoken = genitive_ordinal_uk(words(day, code, "ordinal"))
+            elif code == "fr":
+                spoken = "premier" if day.lstrip("0") == "1" else words(day, code)
+            elif code == "es":
+                spoken = ("primero" if day.lstrip("0") == "1" else words(day, code)) + " de"
+            else:
+                spoken = words(day, code)
+            spoken += f" {month_word}"
+            if year_text:
+                if code == "uk":
+                    spoken += " " + genitive_ordinal_uk(words(year_text, code, "ordinal"))
+                elif code == "es":
+                    spoken += " de " + words(year_text, code)
+                else:
+                    spoken += " " + words(year_text, code, "year")
+            return spoken
 
-    def cardinal(m: re.Match[str]) -> str:
-        return words(to_plain(m.group(0), lang), lang)
+        rules += [
+            (re.compile(r"\b(?P<d>[0-3]?\d)\.\s?(?P<mo>[01]?\d)\.\s?(?P<y>\d{4})\b"), date),
+            (re.compile(r"\b(?P<d>[0-3]?\d)(?:\.|er|-го|-е)?\s+(?:de\s+)?(?P<mo>" + months
+                        + r")(?:\s+(?:de\s+)?(?P<y>\d{4}))?\b", re.IGNORECASE), date),
+        ]
 
-    text = re.sub(r"(?:(?P<pre>[€$₴])\s?)(?P<num>" + NUM + r")(?P<post>)", money, text)
-    text = re.sub(r"(?P<pre>)(?P<num>" + NUM + r")\s?(?P<post>€|EUR|USD|UAH|\$|₴|грн)", money, text)
-    text = re.sub(r"(" + NUM + r")\s?%", percent, text)
-    text = re.sub(r"\b(\d{1,2})[:.h](\d{2})\b(?!\d)", time, text)
-    if lang in ("de", "da", "no", "fi", "cs", "pl"):
-        text = re.sub(r"\b(\d{1,3})\.(?=\s+[A-Za-zÄÖÜäöü])", ordinal, text)
-    elif lang == "fr":
-        text = re.sub(r"\b(\d{1,3})(?:e|er|ème|re)\b", ordinal, text)
-    elif lang in ("es", "it", "pt"):
-        text = re.sub(r"\b(\d{1,3})[ºª°]", ordinal, text)
-    elif lang in ("uk", "ru"):
-        text = re.sub(r"\b(\d{1,3})-(?:й|го|му|та|ий|ої|а|е)\b", ordinal, text)
-    text = re.sub(NUM, cardinal, text)
-    return " ".join(text.split())
+        def time(m: re.Match[str]) -> str:
+            hours, minutes = int(m.group("h")), int(m.group("m"))
+            if hours > 24 or minutes > 59:
+                return m.group(0)
+            spoken = words(str(hours), code)
+            if code == "de":
+                spoken += " Uhr" + (f" {words(str(minutes), code)}" if minutes else "")
+                return spoken
+            if code == "fr":
+                spoken += " heures" if hours != 1 else " heure"
+                return spoken + (f" {words(str(minutes), code)}" if minutes else "")
+            if code == "es":
+                article = "la" if hours == 1 else "las"
+                return f"{article} {spoken}" + (f" y {words(str(minutes), code)}" if minutes else "")
+            return spoken + (f" {words(str(minutes), code)}" if minutes else " нуль нуль")
+
+        rules.append(
+            (re.compile(r"\b(?P<h>[01]?\d|2[0-4])[:h](?P<m>[0-5]\d)(?:\s?(?:Uhr|h))?\b"), time)
+        )
+
+        def money(m: re.Match[str]) -> str:
+            symbol = m.group("pre") or m.group("post")
+            value = to_plain(m.group("num"), decimal_comma)
+            scale = m.group("scale") or ""
+            forms = language.currencies[symbol]
+            noun = forms[2] if scale else plural_form(value, forms, code)
+            amount = words(value, code)
+            if code == "uk" and forms[0] == "гривня" and not scale:
+                amount = re.sub(r"\bодин$", "одна", re.sub(r"\bдва$", "дві", amount))
+            return f"{amount} {scale + ' ' if scale else ''}{noun}"
+
+        rules += [
+            (re.compile(r"(?P<pre>" + currency_re + r")\s?(?P<num>" + NUM + r")(?:\s(?P<scale>\w+ions?|Mrd\.|Mio\.|млн|млрд))?(?P<post>)"), money),
+            (re.compile(r"(?P<pre>)(?P<num>" + NUM + r")(?:\s(?P<scale>Millionen|Milliarden|millions|milliards|millones|mil millones|млн|млрд|мільйонів|мільярдів))?\s?(?P<post>" + currency_re + r")(?!\w)"), money),
+        ]
+
+        def percent(m: re.Match[str]) -> str:
+            value = to_plain(m.group("num"), decimal_comma)
+            return f"{words(value, code)} {plural_form(value, language.percent, code)}"
+
+        rules.append((re.compile(r"(?P<num>" + NUM + r")\s?%"), percent))
+        if language.ordinal_dot:
+            rules.append((re.compile(r"\b(?P<n>\d{1,3})\.(?=\s+[A-Za-zÄÖÜäöüß])"),
+                          lambda m: words(m.group("n"), code, "ordinal")))
+    if code == "fr":
+        rules.append((re.compile(r"\b(?P<n>\d{1,3})(?:e|er|ère|ème|re)\b"),
+                      lambda m: words(m.group("n"), code, "ordinal")))
+    elif code in ("es", "it", "pt"):
+        rules.append((re.compile(r"\b(?P<n>\d{1,3})[ºª°]"),
+                      lambda m: words(m.group("n"), code, "ordinal")))
+    elif code in ("uk", "ru"):
+        rules.append((re.compile(r"\b(?P<n>\d{1,3})-(?:й|го|му|та|ий|ої|а|е|ій)\b"),
+                      lambda m: words(m.group("n"), code, "ordinal")))
+    else:
+        rules.append((re.compile(r"(?P<num>" + NUM + r")\s?%"),
+                      lambda m: f"{cardinal(m.group('num'))} %"))
+    rules.append((re.compile(NUM), lambda m: cardinal(m.group(0))))
+    return rules
+
+
+def normalize_text(text: Text, code: str) -> None:
+    """Run LANGUAGE's rules over TEXT in place (only where it has digits)."""
+    if not re.search(r"\d", text.original):
+        return
+    text.apply_all(rules_for(code))
