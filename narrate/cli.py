@@ -43,6 +43,34 @@ class NarrateGroup(click.Group):
             ctx.exit(3)
 
 
+def speech_options(func: Any) -> Any:
+    """--lang, --lexicon and --date-order: how the text is rewritten for speech."""
+    func = click.option(
+        "--date-order",
+        type=click.Choice(["mdy", "dmy", "ymd"]),
+        default="mdy",
+        show_default=True,
+        help="How to read numeric dates like 11/10/2023.",
+    )(func)
+    func = click.option(
+        "--lexicon",
+        "lexicon_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Pronunciation rules: .toml, .tsv or a W3C PLS (.pls) lexicon.",
+    )(func)
+    return click.option("--lang", help="Language code of the text (default: the page's own).")(
+        func
+    )
+
+
+def make_options(lang: str | None, lexicon_path: Path | None, date_order: str, engine: str = "piper"):  # noqa: ANN201
+    from .normalize import load_lexicon
+    from .script import SpeechOptions
+
+    lexicon = load_lexicon(lexicon_path, phonemes=engine == "piper") if lexicon_path else None
+    return SpeechOptions(lang=lang, lexicon=lexicon, date_order=date_order)
+
+
 def quiet_option(func: Any) -> Any:
     return click.option(
         "-q", "--quiet", is_flag=True, default=None, help="Print nothing but errors."
@@ -102,7 +130,7 @@ def configure_logging(quiet: bool, debug: bool) -> None:
 @click.option(
     "--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language."
 )
-@click.option("--lang", help="Language code of the text (default: the page's own).")
+@speech_options
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
 @click.option("-f", "--force", is_flag=True, help="Replace an existing output file.")
 @quiet_option
@@ -114,6 +142,8 @@ def article(
     engine: str,
     voice: str | None,
     lang: str | None,
+    lexicon_path: Path | None,
+    date_order: str,
     bitrate: str,
     force: bool,
     quiet: bool | None,
@@ -122,7 +152,7 @@ def article(
     from .pipeline import narrate_script, prepare_script, slugify
 
     quiet = is_quiet(ctx, quiet)
-    script = prepare_script(source, lang)
+    script = prepare_script(source, make_options(lang, lexicon_path, date_order, engine))
     out = output or Path.cwd() / f"{slugify(script.article.title)}.mp3"
     if not out.suffix:
         out = out.with_suffix(".mp3")
@@ -174,17 +204,46 @@ def progress_bar(quiet: bool, label: str) -> Iterator[tuple[Any, Any]]:
 
 @cli.command()
 @click.argument("source")
-@click.option("--lang", help="Language code of the text (default: the page's own).")
+@speech_options
 @click.option("--no-intro", is_flag=True, help="Leave out the spoken intro.")
-@click.pass_context
-def script(ctx: click.Context, source: str, lang: str | None, no_intro: bool) -> None:
-    """Print exactly what would be spoken for SOURCE, without synthesising."""
-    from .pipeline import load_article
-    from .script import build_script, render_script
+@click.option(
+    "--changes", is_flag=True, help="List every rewrite as 'block:offset  written → spoken'."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default="piper",
+    show_default=True,
+    help="The engine the script is for (only Piper reads PLS phonemes).",
+)
+def script(
+    source: str,
+    lang: str | None,
+    lexicon_path: Path | None,
+    date_order: str,
+    no_intro: bool,
+    changes: bool,
+    engine: str,
+) -> None:
+    """Print exactly what would be spoken for SOURCE, without synthesising.
 
-    click.echo(
-        render_script(build_script(load_article(source), lang, intro=not no_intro)), nl=False
-    )
+    Blocks are separated by blank lines; the intro comes first. With --changes, every
+    rewrite is listed with its position: block number (0 is the intro) and character offset
+    in that block's text.
+    """
+    from .pipeline import load_article
+    from .script import build_script, list_changes, render_script
+
+    options = make_options(lang, lexicon_path, date_order, engine)
+    article = load_article(source)
+    if not changes:
+        rendered = render_script(build_script(article, intro=not no_intro, options=options))
+        click.echo(rendered, nl=False)
+        return
+    placed = list_changes(article, intro=not no_intro, options=options)
+    for item in placed:
+        click.echo(f"{item.block}:{item.offset}\t{item.change.written} → {item.change.spoken}")
+    click.echo(f"{len(placed)} rewrites", err=True)
 
 
 @cli.command()

@@ -15,7 +15,7 @@ from .errors import OutputError
 from .extract import extract_page
 from .fetch import fetch
 from .model import Article, Script
-from .script import build_script
+from .script import SpeechOptions, build_script
 
 DEFAULT_ENGINE = "piper"
 
@@ -25,8 +25,9 @@ def load_article(source: str) -> Article:
     return extract_page(fetch(source))
 
 
-def prepare_script(source: str, lang: str | None = None) -> Script:
-    return build_script(load_article(source), lang)
+def prepare_script(source: str, options: SpeechOptions | None = None) -> Script:
+    options = options or SpeechOptions()
+    return build_script(load_article(source), options.lang, options=options)
 
 
 def slugify(title: str, max_length: int = 80) -> str:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from .model import Article, Script, ScriptBlock, Sentence
-from .normalize import normalize
+from .normalize import Change, Lexicon, normalize, normalize_with_changes
 from .segment import split_sentences
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    """How text is turned into speech text: language, user lexicon, numeric date order."""
+
+    lang: str | None = None
+    lexicon: Lexicon | None = None
+    date_order: str = "mdy"
 
 
 def intro_text(article: Article) -> str:
@@ -25,7 +35,7 @@ def intro_text(article: Article) -> str:
 
 
 def written_date(iso: str) -> str:
-    """'2023-11-14' → 'Nov. 14, 2023' in a form every normaliser reads ('November 14, 2023')."""
+    """'2023-11-14' → 'November 14, 2023', a form every normaliser reads."""
     try:
         day = dt.date.fromisoformat(iso[:10])
     except ValueError:
@@ -33,26 +43,64 @@ def written_date(iso: str) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def build_script(article: Article, lang: str | None = None, intro: bool = True) -> Script:
+def block_texts(article: Article, intro: bool = True) -> list[tuple[str, str]]:
+    """(kind, written text) for every block that will be spoken, intro first."""
+    texts = [("intro", intro_text(article))] if intro else []
+    return texts + [(block.kind, block.text) for block in article.blocks]
+
+
+def build_script(
+    article: Article,
+    lang: str | None = None,
+    intro: bool = True,
+    options: SpeechOptions | None = None,
+) -> Script:
     """Split and normalise every block; the intro comes first as its own block."""
-    language = lang or article.lang or "en"
+    options = options or SpeechOptions()
+    language = lang or options.lang or article.lang or "en"
     blocks: list[ScriptBlock] = []
-    if intro:
-        blocks.append(ScriptBlock("intro", sentences_of(intro_text(article), language)))
-    for block in article.blocks:
-        sentences = sentences_of(block.text, language)
+    for kind, text in block_texts(article, intro):
+        sentences = []
+        for written in split_sentences(text):
+            spoken = normalize(
+                written, language, lexicon=options.lexicon, date_order=options.date_order
+            )
+            if spoken.strip(" .,;:!?\"'“”‘’()-"):
+                sentences.append(Sentence(written, spoken))
         if sentences:
-            blocks.append(ScriptBlock(block.kind, sentences))
+            blocks.append(ScriptBlock(kind, sentences))
     return Script(article=article, blocks=blocks, lang=language)
 
 
-def sentences_of(text: str, lang: str) -> list[Sentence]:
-    result = []
-    for written in split_sentences(text):
-        spoken = normalize(written, lang)
-        if spoken.strip(" .,;:!?\"'“”‘’()-"):
-            result.append(Sentence(written, spoken))
-    return result
+@dataclass(frozen=True)
+class PlacedChange:
+    """A rewrite with where it sits: block number (0 = intro) and offset in that block."""
+
+    block: int
+    offset: int
+    change: Change
+
+
+def list_changes(
+    article: Article, lang: str | None = None, intro: bool = True,
+    options: SpeechOptions | None = None,
+) -> list[PlacedChange]:
+    """Every rewrite the normaliser makes in ARTICLE, in reading order."""
+    options = options or SpeechOptions()
+    language = lang or options.lang or article.lang or "en"
+    placed = []
+    first = 0 if intro else 1
+    for number, (_kind, text) in enumerate(block_texts(article, intro), start=first):
+        cursor = 0
+        for sentence in split_sentences(text):
+            start = text.find(sentence, cursor)
+            start = cursor if start < 0 else start
+            cursor = start + len(sentence)
+            _, changes = normalize_with_changes(
+                sentence, language, lexicon=options.lexicon, date_order=options.date_order
+            )
+            placed += [PlacedChange(number, start + c.start, c) for c in changes]
+    return placed
 
 
 def render_script(script: Script) -> str:

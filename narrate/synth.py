@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .engines.base import Clip, Engine
@@ -14,9 +15,20 @@ PIECE_GAP_S = 0.12  # between the pieces of a sentence split for the engine's le
 Progress = Callable[[int], None]
 
 
+SPELLED_LETTERS = re.compile(r"\b[A-Z](?: [A-Z]\b)+")
+
+
+def engine_text(spoken: str) -> str:
+    """Adapt normalised text to how engines read it: spelled letters "U N C" become "U.N.C.",
+    which espeak-based voices and Google read letter by letter ("U N" alone can come out as
+    "a", the article, for the letter A)."""
+    text = SPELLED_LETTERS.sub(lambda m: m.group(0).replace(" ", ".") + ".", spoken)
+    return text.replace("..", ".")
+
+
 def synthesize_sentence(engine: Engine, spoken: str) -> Clip:
     """Speak one sentence, splitting it at clause boundaries if the engine needs shorter text."""
-    pieces = split_long(spoken, engine.max_chars)
+    pieces = split_long(engine_text(spoken), engine.max_chars)
     clips = [engine.synthesize(piece) for piece in pieces]
     if not clips:
         raise EngineError("nothing to synthesise")

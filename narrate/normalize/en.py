@@ -158,14 +158,29 @@ def final_stop(m: re.Match[str]) -> str:
 
 # --- web ------------------------------------------------------------------------------
 
-def speak_address_part(part: str) -> str:
+@lru_cache(maxsize=2048)
+def split_compound(word: str) -> str:
+    """'kyivindependent' → 'kyiv independent' (wordninja's Wikipedia unigrams); a split into
+    short fragments ('ukr in form') is not trusted and the word stays whole."""
+    if len(word) < 6 or not word.isalpha():
+        return word
+    import wordninja
+
+    parts = wordninja.split(word)
+    if len(parts) > 1 and all(len(p) >= 3 for p in parts):
+        return " ".join(parts)
+    return word
+
+
+def speak_address_part(part: str, split_words: bool = True) -> str:
     """One piece of a URL, domain or e-mail: words stay, digits are read one by one."""
     out = []
     for token in re.findall(r"[A-Za-z]+|\d+|[^A-Za-z\d]", part):
         if token.isdigit():
-            out.append(digits(token))
+            value = int(token)
+            out.append(cardinal(value) if len(token) <= 4 and value % 100 == 0 and value else digits(token))
         elif token.isalpha():
-            out.append(token)
+            out.append(split_compound(token) if split_words and token.islower() else token)
         else:
             out.append(
                 {".": "dot", "/": "slash", "-": "dash", "_": "underscore", "@": "at",
@@ -190,13 +205,16 @@ def speak_domain(domain: str) -> str:
 
 def _url(m: re.Match[str]) -> str:
     text = m.group(0)
-    text = re.sub(r"^(?:https?|ftp)://", "", text, flags=re.IGNORECASE)
+    scheme = re.match(r"^(https?|ftp)://", text, flags=re.IGNORECASE)
+    prefix = ""
+    if scheme:
+        prefix = f"{scheme.group(1).upper()} colon slash slash "
+        text = text[scheme.end() :]
     if text.lower().startswith("file:///"):
-        text = "file colon slash slash slash " + text[8:]
+        return "file colon slash slash slash " + speak_path(text[8:])
     host, slash, path = text.partition("/")
-    spoken = speak_domain(host) if "." in host else speak_address_part(host)
+    spoken = prefix + (speak_domain(host) if "." in host else speak_address_part(host))
     if slash:
-        path = path.rstrip("/")
         spoken += " slash" + (" " + speak_path(path) if path else "")
     return spoken
 
@@ -215,9 +233,9 @@ def speak_path(path: str) -> str:
             stem, dot, ext = part.rpartition(".")
             if dot and stem and ext.isalpha():
                 said = FILE_EXTENSIONS.get(ext.lower(), ext.upper() if len(ext) <= 4 else ext)
-                out.append(f"{speak_address_part(stem)} dot {said}")
+                out.append(f"{speak_address_part(stem, False)} dot {said}")
             else:
-                out.append(speak_address_part(part))
+                out.append(speak_address_part(part, False))
     return " ".join(out)
 
 
@@ -830,7 +848,7 @@ ABBREVIATION_RULES: list[Rule] = [
      _weekday_abbreviation),
     (title_abbreviation_pattern(), _abbreviation),
     (c(r"\bltd\b\.?", re.IGNORECASE), lambda m: "limited" + final_stop(m)),
-    (c(r"(?<![\w.])(?:[A-Za-z]\.\s?){2,}(?:[A-Za-z]\b\.?)?|(?<![\w.])(?:[A-Za-z]\.){1,}[A-Za-z]\b\.?"),
+    (c(r"(?<![\w.])[A-Za-z]\.(?:\s?[A-Za-z]\.)+|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]\b"),
      _dotted_initials),
 ]
 
