@@ -24,8 +24,20 @@ from narrate.extract import extract  # noqa: E402
 from narrate.normalize import normalize  # noqa: E402
 from narrate.segment import split_sentences  # noqa: E402
 
-CLASSES = ["cardinal", "ordinal", "decimal", "fraction", "money", "measure", "date", "time",
-           "whitelist", "roman", "range", "electronic"]
+CLASSES = [
+    "cardinal",
+    "ordinal",
+    "decimal",
+    "fraction",
+    "money",
+    "measure",
+    "date",
+    "time",
+    "whitelist",
+    "roman",
+    "range",
+    "electronic",
+]
 
 
 def loose(text: str) -> str:
@@ -42,10 +54,16 @@ def nemo_cases(folder: Path, name: str) -> list[tuple[str, str]]:
     return cases
 
 
-def news_sentences() -> list[str]:
+def news_sentences(data: Path) -> list[str]:
+    """Sentences of the bundled samples plus trafilatura's 56 English news pages, if present."""
+    pages = sorted((ROOT / "samples").glob("*.html"))
+    pages += sorted((data / "extraction" / "trafilatura_eval" / "html").glob("*.html"))
     sentences = []
-    for page in sorted((ROOT / "samples").glob("*.html")):
-        article = extract(page.read_text(encoding="utf-8"))
+    for page in pages:
+        try:
+            article = extract(page.read_text(encoding="utf-8", errors="replace"))
+        except Exception:  # a page with no article: not a news sentence source
+            continue
         for block in article.blocks:
             sentences += split_sentences(block.text)
     return sentences
@@ -82,7 +100,9 @@ def main() -> None:
                 if loose(got) == loose(expected):
                     ok += 1
                 elif args.misses in (name, "all"):
-                    print(f"  MISS {name}: {written!r}\n       got {got!r}\n      want {expected!r}")
+                    print(
+                        f"  MISS {name}: {written!r}\n       got {got!r}\n      want {expected!r}"
+                    )
             total += len(cases)
             right += ok
             print(f"  {name:<11} {ok:>4}/{len(cases):<4} {100 * ok / len(cases):5.1f} %")
@@ -100,17 +120,24 @@ def main() -> None:
             if loose(got) == loose(row["gt_normalized"]):
                 ok += 1
             elif args.misses in ("google", "all"):
-                print(f"  MISS google: {row['text']!r}\n       got {got!r}\n      want {row['gt_normalized']!r}")
+                print(
+                    f"  MISS google: {row['text']!r}\n       got {got!r}\n"
+                    f"      want {row['gt_normalized']!r}"
+                )
         print(f"Google TN dev sentences: {ok}/{len(rows)} = {100 * ok / len(rows):.1f} %")
     else:
         print(f"Google TN set not found at {google}: skipped")
 
-    news = news_sentences()
-    print(f"Throughput, one core: {throughput(news):,.0f} sentences/s over {len(news)} sample "
-          f"news sentences")
+    news = news_sentences(args.data)
+    print(
+        f"Throughput, one core: {throughput(news, 3):,.0f} sentences/s over {len(news)} news "
+        f"sentences (samples and trafilatura's English news pages)"
+    )
     if google_sentences:
-        print(f"Throughput, one core: {throughput(google_sentences, 3):,.0f} sentences/s over "
-              f"{len(google_sentences)} Google TN sentences")
+        print(
+            f"Throughput, one core: {throughput(google_sentences, 3):,.0f} sentences/s over "
+            f"{len(google_sentences)} Google TN sentences"
+        )
 
 
 if __name__ == "__main__":

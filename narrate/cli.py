@@ -58,12 +58,12 @@ def speech_options(func: Any) -> Any:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Pronunciation rules: .toml, .tsv or a W3C PLS (.pls) lexicon.",
     )(func)
-    return click.option("--lang", help="Language code of the text (default: the page's own).")(
-        func
-    )
+    return click.option("--lang", help="Language code of the text (default: the page's own).")(func)
 
 
-def make_options(lang: str | None, lexicon_path: Path | None, date_order: str, engine: str = "piper"):  # noqa: ANN201
+def make_options(
+    lang: str | None, lexicon_path: Path | None, date_order: str, engine: str = "piper"
+):
     from .normalize import load_lexicon
     from .script import SpeechOptions
 

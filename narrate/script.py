@@ -82,7 +82,9 @@ class PlacedChange:
 
 
 def list_changes(
-    article: Article, lang: str | None = None, intro: bool = True,
+    article: Article,
+    lang: str | None = None,
+    intro: bool = True,
     options: SpeechOptions | None = None,
 ) -> list[PlacedChange]:
     """Every rewrite the normaliser makes in ARTICLE, in reading order."""

@@ -32,7 +32,8 @@ def normalize_with_changes(
     """Normalise TEXT and list every rewrite (position in TEXT, written form, spoken form)."""
     from .en import normalize_text as normalize_english
     from .en import prepare
-    from .other import SUPPORTED, normalize_text as normalize_other
+    from .other import SUPPORTED
+    from .other import normalize_text as normalize_other
 
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}")

@@ -59,7 +59,12 @@ class Text:
                 if match.start() > position:
                     result.append(Piece(text[position : match.start()], piece.start + position))
                 result.append(
-                    Piece(match.group(0), piece.start + match.start(), spoken, name or handler.__name__)
+                    Piece(
+                        match.group(0),
+                        piece.start + match.start(),
+                        spoken,
+                        name or handler.__name__,
+                    )
                 )
                 position = match.end()
             if position == 0:
@@ -82,7 +87,11 @@ class Text:
                 continue
             if previous and (
                 (previous[-1].isalnum() and chunk[0].isalnum())
-                or (piece.spoken is not None and previous[-1].isalnum() and chunk[0] not in " ,.;:!?)'’\"”")
+                or (
+                    piece.spoken is not None
+                    and previous[-1].isalnum()
+                    and chunk[0] not in " ,.;:!?)'’\"”"
+                )
             ):
                 out.append(" ")
             out.append(chunk)

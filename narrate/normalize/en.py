@@ -25,8 +25,8 @@ from .numbers import (
     is_one,
     mixed_fraction,
     number,
-    pair_year,
     ordinal,
+    pair_year,
     roman_value,
     year,
 )
@@ -34,8 +34,18 @@ from .numbers import (
 # --- vocabulary -------------------------------------------------------------------------
 
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 MONTH_KEYS = {name[:3].lower(): name for name in MONTH_NAMES} | {"sept": "September"}
 # Months in any case, except the words "may" and "march"/"mar", which must be capitalised.
@@ -45,8 +55,16 @@ MONTH = (
 )
 MONTH_WITH_YEAR = r"(?:" + MONTH + r"|(?i:may|march)(?=,?\s+\d{4}\b))"
 WEEKDAYS = {
-    "mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-    "thur": "Thursday", "thurs": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "tues": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "thur": "Thursday",
+    "thurs": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
 }
 ZONES = (
     r"GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|EET|EEST|BST|MSK|IST|JST|AEST|"
@@ -58,7 +76,8 @@ SCALE_LETTER = r"(?:[kKMBbm]|bn)"
 YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|by|from|until|till|through|to|of|during|before|after|around|circa|"
     r"early|late|mid|year|summer|winter|spring|autumn|fall|between|and|or|the|fiscal|"
-    r"election|elections|season|class|vintage|on|ca|c|" + "|".join(n.lower() for n in MONTH_NAMES)
+    r"election|elections|season|class|vintage|on|ca|c|"
+    + "|".join(n.lower() for n in MONTH_NAMES)
     + r")|[-–(,;])\s*$",
     re.IGNORECASE,
 )
@@ -80,12 +99,58 @@ ROMAN_CONTEXT = (
     r"Annex|Tier|Category|Division|Series|Episode|Season|Step|Band"
 )
 REGNAL_NAMES = {
-    "Elizabeth", "Charles", "Henry", "George", "Edward", "William", "James", "Mary", "Peter",
-    "Catherine", "Louis", "Napoleon", "Alexander", "Nicholas", "Paul", "John", "Benedict",
-    "Pius", "Leo", "Francis", "Richard", "Philip", "Frederick", "Wilhelm", "Ivan", "Boris",
-    "Gregory", "Innocent", "Clement", "Urban", "Felipe", "Juan", "Carl", "Gustav", "Harald",
-    "Olav", "Haakon", "Willem", "Albert", "Baudouin", "Rama", "Akihito", "Sam", "Victor",
-    "Constantine", "Otto", "Selim", "Mehmed", "Suleiman", "Abdullah", "Hussein", "Mohammed",
+    "Elizabeth",
+    "Charles",
+    "Henry",
+    "George",
+    "Edward",
+    "William",
+    "James",
+    "Mary",
+    "Peter",
+    "Catherine",
+    "Louis",
+    "Napoleon",
+    "Alexander",
+    "Nicholas",
+    "Paul",
+    "John",
+    "Benedict",
+    "Pius",
+    "Leo",
+    "Francis",
+    "Richard",
+    "Philip",
+    "Frederick",
+    "Wilhelm",
+    "Ivan",
+    "Boris",
+    "Gregory",
+    "Innocent",
+    "Clement",
+    "Urban",
+    "Felipe",
+    "Juan",
+    "Carl",
+    "Gustav",
+    "Harald",
+    "Olav",
+    "Haakon",
+    "Willem",
+    "Albert",
+    "Baudouin",
+    "Rama",
+    "Akihito",
+    "Sam",
+    "Victor",
+    "Constantine",
+    "Otto",
+    "Selim",
+    "Mehmed",
+    "Suleiman",
+    "Abdullah",
+    "Hussein",
+    "Mohammed",
 }
 NOT_REGNAL = {"The", "In", "On", "At", "And", "But", "For", "Of", "By", "To", "Is", "Was", "It"}
 ADJECTIVE_NOUNS = (
@@ -97,35 +162,204 @@ ADJECTIVE_NOUNS = (
     "credit|deficit|surplus|debt|mortgage|salary|wage"
 )
 NOT_NOUNS = {
-    "of", "in", "to", "for", "from", "and", "or", "that", "which", "was", "is", "were", "are",
-    "per", "each", "a", "an", "the", "on", "at", "by", "with", "as", "than", "but", "has",
-    "have", "had", "will", "would", "could", "should", "may", "might", "this", "it", "he",
-    "she", "they", "we", "i", "you", "into", "over", "under", "last", "this", "next", "more",
-    "less", "worth", "annually", "yearly", "monthly", "weekly", "daily", "apiece", "so",
+    "of",
+    "in",
+    "to",
+    "for",
+    "from",
+    "and",
+    "or",
+    "that",
+    "which",
+    "was",
+    "is",
+    "were",
+    "are",
+    "per",
+    "each",
+    "a",
+    "an",
+    "the",
+    "on",
+    "at",
+    "by",
+    "with",
+    "as",
+    "than",
+    "but",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "this",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "into",
+    "over",
+    "under",
+    "last",
+    "next",
+    "more",
+    "less",
+    "worth",
+    "annually",
+    "yearly",
+    "monthly",
+    "weekly",
+    "daily",
+    "apiece",
+    "so",
 }
 PER_UNITS = {
-    "mo": "month", "month": "month", "yr": "year", "year": "year", "y": "year", "wk": "week",
-    "week": "week", "d": "day", "day": "day", "hr": "hour", "hour": "hour", "h": "hour",
-    "min": "minute", "person": "person", "head": "head", "barrel": "barrel", "bbl": "barrel",
-    "kg": "kilogram", "g": "gram", "t": "ton", "ton": "ton", "tonne": "tonne", "l": "liter",
-    "liter": "liter", "litre": "litre", "gal": "gallon", "gallon": "gallon", "kWh": "kilowatt hour",
-    "MWh": "megawatt hour", "share": "share", "sq m": "square meter", "m2": "square meter",
-    "s": "second", "sec": "second", "km": "kilometer", "m": "meter", "mi": "mile",
+    "mo": "month",
+    "month": "month",
+    "yr": "year",
+    "year": "year",
+    "y": "year",
+    "wk": "week",
+    "week": "week",
+    "d": "day",
+    "day": "day",
+    "hr": "hour",
+    "hour": "hour",
+    "h": "hour",
+    "min": "minute",
+    "person": "person",
+    "head": "head",
+    "barrel": "barrel",
+    "bbl": "barrel",
+    "kg": "kilogram",
+    "g": "gram",
+    "t": "ton",
+    "ton": "ton",
+    "tonne": "tonne",
+    "l": "liter",
+    "liter": "liter",
+    "litre": "litre",
+    "gal": "gallon",
+    "gallon": "gallon",
+    "kWh": "kilowatt hour",
+    "MWh": "megawatt hour",
+    "share": "share",
+    "sq m": "square meter",
+    "m2": "square meter",
+    "s": "second",
+    "sec": "second",
+    "km": "kilometer",
+    "m": "meter",
+    "mi": "mile",
 }
 KNOWN_TLDS = {
-    "com", "org", "net", "gov", "edu", "int", "mil", "info", "news", "io", "co", "biz", "tv",
-    "me", "app", "dev", "online", "media", "blog", "eu", "ua", "uk", "us", "ru", "de", "fr",
-    "es", "it", "pl", "nl", "ca", "au", "jp", "cn", "in", "kr", "ch", "se", "no", "fi", "dk",
-    "cz", "sk", "ro", "hu", "at", "be", "pt", "gr", "tr", "il", "by", "md", "ge", "kz", "lt",
-    "lv", "ee", "sm", "ly", "to", "fm", "gg",
+    "com",
+    "org",
+    "net",
+    "gov",
+    "edu",
+    "int",
+    "mil",
+    "info",
+    "news",
+    "io",
+    "co",
+    "biz",
+    "tv",
+    "me",
+    "app",
+    "dev",
+    "online",
+    "media",
+    "blog",
+    "eu",
+    "ua",
+    "uk",
+    "us",
+    "ru",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pl",
+    "nl",
+    "ca",
+    "au",
+    "jp",
+    "cn",
+    "in",
+    "kr",
+    "ch",
+    "se",
+    "no",
+    "fi",
+    "dk",
+    "cz",
+    "sk",
+    "ro",
+    "hu",
+    "at",
+    "be",
+    "pt",
+    "gr",
+    "tr",
+    "il",
+    "by",
+    "md",
+    "ge",
+    "kz",
+    "lt",
+    "lv",
+    "ee",
+    "sm",
+    "ly",
+    "to",
+    "fm",
+    "gg",
 }
-SPOKEN_TLDS = {"com", "org", "net", "gov", "edu", "info", "news", "biz", "online", "media",
-               "blog", "app", "dev", "abc", "mil", "int"}
+SPOKEN_TLDS = {
+    "com",
+    "org",
+    "net",
+    "gov",
+    "edu",
+    "info",
+    "news",
+    "biz",
+    "online",
+    "media",
+    "blog",
+    "app",
+    "dev",
+    "abc",
+    "mil",
+    "int",
+}
 SYMBOL_WORDS = {
-    "&": "and", "+": "plus", "±": "plus or minus", "=": "equals", "×": "times", "÷": "divided by",
-    "≈": "approximately", "~": "approximately", "≤": "less than or equal to",
-    "≥": "greater than or equal to", "<": "less than", ">": "greater than", "§": "section",
-    "‰": "per mille", "%": "percent", "№": "number", "°": "degrees",
+    "&": "and",
+    "+": "plus",
+    "±": "plus or minus",
+    "=": "equals",
+    "×": "times",
+    "÷": "divided by",
+    "≈": "approximately",
+    "~": "approximately",
+    "≤": "less than or equal to",
+    "≥": "greater than or equal to",
+    "<": "less than",
+    ">": "greater than",
+    "§": "section",
+    "‰": "per mille",
+    "%": "percent",
+    "№": "number",
+    "°": "degrees",
 }
 
 
@@ -140,7 +374,7 @@ def spoken_year(text: str) -> str:
 
 def letters(word: str) -> str:
     """'UNC' → 'U N C' (spelled out; engines render runs of single letters as initials)."""
-    return " ".join(word.upper())
+    return " ".join(digits(ch) if ch.isdigit() else ch.upper() for ch in word if ch.isalnum())
 
 
 def after(m: re.Match[str]) -> str:
@@ -157,6 +391,7 @@ def final_stop(m: re.Match[str]) -> str:
 
 
 # --- web ------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=2048)
 def split_compound(word: str) -> str:
@@ -176,16 +411,30 @@ def speak_address_part(part: str, split_words: bool = True) -> str:
     """One piece of a URL, domain or e-mail: words stay, digits are read one by one."""
     out = []
     for token in re.findall(r"[A-Za-z]+|\d+|[^A-Za-z\d]", part):
-        if token.isdigit():
+        if token.isdecimal():
             value = int(token)
-            out.append(cardinal(value) if len(token) <= 4 and value % 100 == 0 and value else digits(token))
+            out.append(
+                cardinal(value) if len(token) <= 4 and value % 100 == 0 and value else digits(token)
+            )
         elif token.isalpha():
             out.append(split_compound(token) if split_words and token.islower() else token)
         else:
             out.append(
-                {".": "dot", "/": "slash", "-": "dash", "_": "underscore", "@": "at",
-                 "&": "ampersand", "~": "tilde", "?": "question mark", "=": "equals",
-                 "#": "hash", ":": "colon", "+": "plus", "%": "percent"}.get(token, "")
+                {
+                    ".": "dot",
+                    "/": "slash",
+                    "-": "dash",
+                    "_": "underscore",
+                    "@": "at",
+                    "&": "ampersand",
+                    "~": "tilde",
+                    "?": "question mark",
+                    "=": "equals",
+                    "#": "hash",
+                    ":": "colon",
+                    "+": "plus",
+                    "%": "percent",
+                }.get(token, "")
             )
     return " ".join(w for w in out if w)
 
@@ -219,8 +468,17 @@ def _url(m: re.Match[str]) -> str:
     return spoken
 
 
-FILE_EXTENSIONS = {"jpg": "jpeg", "jpeg": "jpeg", "png": "P N G", "gif": "gif", "pdf": "P D F",
-                   "htm": "H T M", "html": "HTML", "php": "P H P", "mp3": "M P three"}
+FILE_EXTENSIONS = {
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "png": "P N G",
+    "gif": "gif",
+    "pdf": "P D F",
+    "htm": "H T M",
+    "html": "HTML",
+    "php": "P H P",
+    "mp3": "M P three",
+}
 
 
 def speak_path(path: str) -> str:
@@ -257,12 +515,18 @@ def _domain(m: re.Match[str]) -> str | None:
     return spoken
 
 
+def camel_words(name: str) -> str:
+    """'KyivIndependent' → 'Kyiv Independent'; 'stand_with_ukraine' → 'stand with ukraine'."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|_", " ", name)
+    return speak_address_part(spaced.replace(" ", "-")).replace(" dash ", " ")
+
+
 def _handle(m: re.Match[str]) -> str:
-    return "at " + speak_address_part(m.group(1))
+    return "at " + camel_words(m.group(1))
 
 
 def _hashtag(m: re.Match[str]) -> str:
-    return "hashtag " + speak_address_part(m.group(1))
+    return "hashtag " + camel_words(m.group(1))
 
 
 def _phone(m: re.Match[str]) -> str:
@@ -272,6 +536,7 @@ def _phone(m: re.Match[str]) -> str:
 
 
 # --- times ----------------------------------------------------------------------------
+
 
 def clock(hour: int, minute: int, meridiem: bool) -> str:
     if minute == 0:
@@ -304,7 +569,8 @@ def speak_time(m: re.Match[str]) -> str | None:
         sec = int(second)
         spoken = (
             f"{cardinal(hour)} hour{'' if hour == 1 else 's'} {cardinal(minute)} "
-            f"minute{'' if minute == 1 else 's'} and {cardinal(sec)} second{'' if sec == 1 else 's'}"
+            f"minute{'' if minute == 1 else 's'} and "
+            f"{cardinal(sec)} second{'' if sec == 1 else 's'}"
         )
     else:
         spoken = clock(hour, minute, bool(meridiem))
@@ -346,6 +612,7 @@ def _time_range(m: re.Match[str]) -> str | None:
 
 # --- abbreviations and initials ---------------------------------------------------------
 
+
 def _abbreviation(m: re.Match[str]) -> str | None:
     written = m.group("abbr")
     spoken, where = tables.abbreviations()[written]
@@ -355,8 +622,32 @@ def _abbreviation(m: re.Match[str]) -> str | None:
 
 
 SENTENCE_OPENERS = {
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "There",
-    "But", "And", "In", "On", "At", "His", "Her", "Its", "Their", "Our", "My", "Then", "When",
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "This",
+    "That",
+    "There",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "Our",
+    "My",
+    "Then",
+    "When",
 }
 
 
@@ -384,6 +675,7 @@ def _weekday_abbreviation(m: re.Match[str]) -> str:
 
 # --- dates ----------------------------------------------------------------------------
 
+
 def speak_date(month: int, day: int, year_text: str | None, order: str) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -410,7 +702,7 @@ def _iso_date(m: re.Match[str]) -> str | None:
     return speak_date(int(m.group("mo")), int(m.group("d")), m.group("y"), "mdy")
 
 
-def make_numeric_date(date_order: str):  # noqa: ANN201 - returns a rule handler
+def make_numeric_date(date_order: str):
     def _numeric_date(m: re.Match[str]) -> str | None:
         a, b = int(m.group("a")), int(m.group("b"))
         y = m.group("y")
@@ -470,6 +762,7 @@ def _decade(m: re.Match[str]) -> str:
 
 
 # --- money, percent, measures ---------------------------------------------------------
+
 
 def currency_names(symbol: str) -> tuple[str, str, str, str]:
     table = tables.currencies()
@@ -535,7 +828,7 @@ def _money(m: re.Match[str]) -> str | None:
         if not m.group("cur2") and not m.group("scale") and m.group("scale2"):
             first = number(m.group("num"))
         spoken = f"{first} to {second}"
-    return spoken + follower
+    return spoken
 
 
 def _money_after(m: re.Match[str]) -> str:
@@ -576,13 +869,25 @@ def _measure(m: re.Match[str]) -> str | None:
         (" people", " residents", " users", " votes")
     ):
         return None
-    adjectival = (hyphen or attached) and bool(re.match(r"\s+[a-z]", follower)) and not re.match(
-        r"\s+(?:of|in|to|from|and|or|per|away|long|wide|high|deep|tall|ago|at|on)\b", follower
+    not_noun = re.match(
+        r"\s+(?:of|in|to|from|and|or|per|away|long|wide|high|deep|tall|ago|at|on|north|south|"
+        r"east|west|inland|offshore|underground|above|below|beyond|behind|ahead)\b",
+        follower,
+    )
+    after_article = bool(re.search(r"\b(?:a|an)\s+$", before(m), re.IGNORECASE))
+    adjectival = (
+        (hyphen or attached or after_article)
+        and bool(re.match(r"\s+[a-z]", follower))
+        and not not_noun
     )
     if "/" in amount:
         whole, _, rest = amount.rpartition(" ")
         num, _, den = rest.partition("/")
-        spoken = mixed_fraction(int(whole), int(num), int(den)) if whole else fraction(int(num), int(den))
+        spoken = (
+            mixed_fraction(int(whole), int(num), int(den))
+            if whole
+            else fraction(int(num), int(den))
+        )
     else:
         spoken = number(amount, True)
     if m.group("scale"):
@@ -596,8 +901,10 @@ def _measure(m: re.Match[str]) -> str | None:
     spoken += " " + unit_words(unit, singular)
     if m.group("per"):
         per = m.group("per")
-        spoken += " per " + (tables.units()[per][0] if per in tables.units() else PER_UNITS.get(per, per))
-    return spoken + follower
+        spoken += " per " + (
+            tables.units()[per][0] if per in tables.units() else PER_UNITS.get(per, per)
+        )
+    return spoken
 
 
 def _per_unit(m: re.Match[str]) -> str:
@@ -613,6 +920,7 @@ def _dimensions(m: re.Match[str]) -> str:
 
 
 # --- fractions, ordinals, ranges, numbers ------------------------------------------------
+
 
 def _fraction(m: re.Match[str]) -> str | None:
     num, den = int(m.group("n")), int(m.group("d"))
@@ -705,6 +1013,8 @@ def _plain_number(m: re.Match[str]) -> str | None:
     body = text.lstrip("-−+")
     if not body or body == ".":
         return None
+    if text[0] == "+":
+        return "plus " + number(body)
     negative = text[0] in "-−"
     if negative and re.search(r"[\w)]\s?$", before(m)) and not re.search(r"\s$", before(m)):
         text = body  # "978-0": a hyphen, not a minus sign
@@ -713,10 +1023,14 @@ def _plain_number(m: re.Match[str]) -> str | None:
         n = int(body)
         context_before = before(m)[-40:]
         context_after = after(m)[:30]
-        if 1000 <= n <= 2099 and not negative and (
-            YEAR_BEFORE.search(context_before)
-            or YEAR_AFTER_VERB.match(context_after)
-            or not re.match(r"\s+[a-z]", context_after)
+        if (
+            1000 <= n <= 2099
+            and not negative
+            and (
+                YEAR_BEFORE.search(context_before)
+                or YEAR_AFTER_VERB.match(context_after)
+                or not re.match(r"\s+[a-z]", context_after)
+            )
         ):
             return year(n)
     spoken = number(body)
@@ -752,14 +1066,16 @@ def speak_acronym(word: str, shouting: bool) -> str | None:
     return letters(stem) + ("'s" if plural else "")
 
 
-US_AS_COUNTRY_AFTER = re.compile(r"^\s*(?:[A-Z]{2,}\s+){0,2}?(?:TROOPS|AID|ARMY|NAVY|FORCES|"
-                                 r"PRESIDENT|SENATE|CONGRESS|OFFICIALS|SANCTIONS|ELECTION|"
-                                 r"MILITARY|STOCKS|ECONOMY|GOVERNMENT|ENVOY|INTELLIGENCE|"
-                                 r"DOLLAR|MARKETS|EMBASSY|ALLIES|WEAPONS|STATE|DEFENSE|"
-                                 r"SECRETARY|CITIZENS|BANKS|FED|CAPITOL|TREASURY)\b")
+US_AS_COUNTRY_AFTER = re.compile(
+    r"^\s*(?:[A-Z]{2,}\s+){0,2}?(?:TROOPS|AID|ARMY|NAVY|FORCES|"
+    r"PRESIDENT|SENATE|CONGRESS|OFFICIALS|SANCTIONS|ELECTION|"
+    r"MILITARY|STOCKS|ECONOMY|GOVERNMENT|ENVOY|INTELLIGENCE|"
+    r"DOLLAR|MARKETS|EMBASSY|ALLIES|WEAPONS|STATE|DEFENSE|"
+    r"SECRETARY|CITIZENS|BANKS|FED|CAPITOL|TREASURY)\b"
+)
 
 
-def make_acronym_handler(shouting: bool):  # noqa: ANN201 - returns a rule handler
+def make_acronym_handler(shouting: bool):
     def _acronym(m: re.Match[str]) -> str | None:
         word = m.group(0)
         if shouting and word == "US":
@@ -793,6 +1109,7 @@ def _slash_words(m: re.Match[str]) -> str:
 
 # --- the rule table ---------------------------------------------------------------------
 
+
 def title_abbreviation_pattern() -> re.Pattern[str]:
     keys = sorted(tables.abbreviations(), key=len, reverse=True)
     alternation = "|".join(re.escape(k) for k in keys)
@@ -805,69 +1122,147 @@ def c(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 WEB_RULES: list[Rule] = [
     (c(r"(?<![\w.+&-])[\w.+&-]+@[\w-]+(?:\.[\w-]+)+(?:/[\w./-]*)?"), _email),
-    (c(r"\b(?:https?|ftp)://[^\s<>\"]*[^\s<>\".,;:!?)\]]|\bfile:///[^\s<>\"]*[^\s<>\".,;:!?)\]]",
-       re.IGNORECASE), _url),
+    (
+        c(
+            r"\b(?:https?|ftp)://[^\s<>\"]*[^\s<>\".,;:!?)\]]|\bfile:///[^\s<>\"]*[^\s<>\".,;:!?)\]]",
+            re.IGNORECASE,
+        ),
+        _url,
+    ),
     (c(r"\bwww\.[\w-]+(?:\.[\w-]+)+(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]])?", re.IGNORECASE), _url),
-    (c(r"(?<![\w@./-])(?P<host>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6})(?P<path>/[\w./-]*[\w/])?"
-       r"(?![\w@])(?!\.[A-Za-z])"), _domain),
+    (
+        c(
+            r"(?<![\w@./-])(?P<host>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,6})(?P<path>/[\w./-]*[\w/])?"
+            r"(?![\w@])(?!\.[A-Za-z])"
+        ),
+        _domain,
+    ),
     (c(r"(?<![\w@])@([A-Za-z_]\w{0,30})\b"), _handle),
     (c(r"(?<![\w&#])#([A-Za-z_]\w*)"), _hashtag),
 ]
 TIME_RULES: list[Rule] = [
-    (c(r"(?<![\w:.])(?P<t1>\d{1,2}(?::\d{2})?\s?[AaPp]\.?\s?[Mm]\.?|\d{1,2}:\d{2})\s?[-–]\s?"
-       r"(?P<t2>\d{1,2}(?::\d{2})?\s?[AaPp]\.?\s?[Mm]\b\.?|\d{1,2}:\d{2})(?![\d:])"), _time_range),
+    (
+        c(
+            r"(?<![\w:.])(?P<t1>\d{1,2}(?::\d{2})?\s?[AaPp]\.?\s?[Mm]\.?|\d{1,2}:\d{2})\s?[-–]\s?"
+            r"(?P<t2>\d{1,2}(?::\d{2})?\s?[AaPp]\.?\s?[Mm]\b\.?|\d{1,2}:\d{2})(?![\d:])"
+        ),
+        _time_range,
+    ),
     (c(r"(?<![\w:.$€£])" + TIME_12), speak_time),
     (c(r"(?<![\w:.$€£])" + TIME_24), speak_time),
 ]
 STREET_TYPES = {
-    "St": "Street", "Street": "Street", "Ave": "Avenue", "Avenue": "Avenue", "Rd": "Road",
-    "Road": "Road", "Blvd": "Boulevard", "Boulevard": "Boulevard", "Dr": "Drive", "Drive": "Drive",
-    "Ln": "Lane", "Lane": "Lane", "Ct": "Court", "Court": "Court", "Pl": "Place", "Place": "Place",
-    "Hwy": "Highway", "Expy": "Expressway", "Way": "Way", "Sq": "Square", "Square": "Square",
+    "St": "Street",
+    "Street": "Street",
+    "Ave": "Avenue",
+    "Avenue": "Avenue",
+    "Rd": "Road",
+    "Road": "Road",
+    "Blvd": "Boulevard",
+    "Boulevard": "Boulevard",
+    "Dr": "Drive",
+    "Drive": "Drive",
+    "Ln": "Lane",
+    "Lane": "Lane",
+    "Ct": "Court",
+    "Court": "Court",
+    "Pl": "Place",
+    "Place": "Place",
+    "Hwy": "Highway",
+    "Expy": "Expressway",
+    "Way": "Way",
+    "Sq": "Square",
+    "Square": "Square",
 }
 
 
 def _address(m: re.Match[str]) -> str:
     value = int(m.group("n"))
-    house = pair_year(*divmod(value, 100)) if value >= 1000 or (100 < value and value % 100) else cardinal(value)
+    house = (
+        pair_year(*divmod(value, 100))
+        if value >= 1000 or (value > 100 and value % 100)
+        else cardinal(value)
+    )
     kind = STREET_TYPES[m.group("type")]
     following = re.match(r"\s*(\w+)", after(m))
-    stop = "." if m.group("dot") and (not following or following.group(1) in SENTENCE_OPENERS) else ""
+    stop = (
+        "." if m.group("dot") and (not following or following.group(1) in SENTENCE_OPENERS) else ""
+    )
     return f"{house} {m.group('name')} {kind}{stop}"
 
 
 ABBREVIATION_RULES: list[Rule] = [
-    (c(r"(?<![\w.,])(?P<n>\d{3,5}) (?P<name>(?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) (?P<type>"
-       + "|".join(STREET_TYPES) + r")\b(?P<dot>\.)?"), _address),
+    (
+        c(
+            r"(?<![\w.,])(?P<n>\d{3,5}) (?P<name>(?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) (?P<type>"
+            + "|".join(STREET_TYPES)
+            + r")\b(?P<dot>\.)?"
+        ),
+        _address,
+    ),
     (c(r"\b401\(k\)"), lambda m: "four oh one k"),
     (c(r"\b24/7\b"), lambda m: "twenty four seven"),
     (c(r"(?<![\w.])(?P<abbr>Dr\.|St\.|Mt\.|Ft\.)(?P<next>\s+(?=[A-Z]))?"), _context_abbreviation),
     (c(r"\b(?:No|NO|no)\.\s?(?=\d)"), lambda m: "number "),
     (c(r"\bNos\.\s?(?=\d)"), lambda m: "numbers "),
-    (c(r"\b(Mon|Tues?|Wed|Thurs?|Thu|Fri|Sat|Sun)\.(?=,?\s+(?:" + MONTH + r"|\d))"),
-     _weekday_abbreviation),
+    (
+        c(r"\b(Mon|Tues?|Wed|Thurs?|Thu|Fri|Sat|Sun)\.(?=,?\s+(?:" + MONTH + r"|\d))"),
+        _weekday_abbreviation,
+    ),
     (title_abbreviation_pattern(), _abbreviation),
     (c(r"\bltd\b\.?", re.IGNORECASE), lambda m: "limited" + final_stop(m)),
-    (c(r"(?<![\w.])[A-Za-z]\.(?:\s?[A-Za-z]\.)+|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]\b"),
-     _dotted_initials),
+    (
+        c(r"(?<![\w.])[A-Za-z]\.(?:\s?[A-Za-z]\.)+|(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]\b"),
+        _dotted_initials,
+    ),
 ]
 
 
 def date_rules(date_order: str) -> list[Rule]:
     return [
         (c(r"(?<![\w.-])(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?![\w-])"), _iso_date),
-        (c(r"(?<![\w.,/-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/.-]\d|\d)"),
-         make_numeric_date(date_order)),
-        (c(r"(?<![\w.])(?P<month>" + MONTH + r")\s*[-\s]\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![:.,]\d)"
-           r"(?:(?:,\s*|\s+|-)(?P<year>\d{4})\b)?"), _month_day),
-        (c(r"(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|[-.])(?P<month>"
-           + MONTH_WITH_YEAR + r")(?:,?[\s.-]+(?P<year>\d{4})\b)?"), _day_month),
+        (
+            c(
+                r"(?<![\w.,/-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/.-]\d|\d)"
+            ),
+            make_numeric_date(date_order),
+        ),
+        (
+            c(
+                r"(?<![\w.])(?P<month>"
+                + MONTH
+                + r")\s*[-\s]\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![:.,]\d)"
+                r"(?:(?:,\s*|\s+|-)(?P<year>\d{4})\b)?"
+            ),
+            _month_day,
+        ),
+        (
+            c(
+                r"(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|[-.])(?P<month>"
+                + MONTH_WITH_YEAR
+                + r")(?:,?[\s.-]+(?P<year>\d{4})\b)?"
+            ),
+            _day_month,
+        ),
         (c(r"\b(?P<month>" + MONTH + r")\s+(?P<year>\d{4})\b"), _month_year),
-        (c(r"(?<![\w.])(?P<y>\d{1,4})\s?(?P<era>A\.?D\.?|B\.?C\.?E\.?|B\.?C\.?|C\.?E\.?)(?![\w])"), _era),
-        (c(r"(?:(?<![\w.])(?P<mid>mid|early|late)[- ]?|(?<![\w.])['’]?)(?P<d>\d{3}0|(?<=['’ -])\d0)"
-           r"\s?['’]?s\b(?:\s?[-–]\s?['’]?(?P<d2>\d{3}0|\d0)['’]?s\b)?"), _decade),
-        (c(r"(?<![\w.])(?:Q(?P<q>[1-4])|(?P<qq>[1-4])Q)\s?(?P<y>\d{4}|\d{2})?\b"),
-         lambda m: _quarter_adapter(m)),
+        (
+            c(
+                r"(?<![\w.])(?P<y>\d{1,4})\s?(?P<era>A\.?D\.?|B\.?C\.?E\.?|B\.?C\.?|C\.?E\.?)(?![\w])"
+            ),
+            _era,
+        ),
+        (
+            c(
+                r"(?:(?<![\w.])(?P<mid>mid|early|late)[- ]?|(?<![\w.])['’]?)"
+                r"(?P<d>\d{3}0|(?<=['’ -])\d0)"
+                r"\s?['’]?s\b(?:\s?[-–]\s?['’]?(?P<d2>\d{3}0|\d0)['’]?s\b)?"
+            ),
+            _decade,
+        ),
+        (
+            c(r"(?<![\w.])(?:Q(?P<q>[1-4])|(?P<qq>[1-4])Q)\s?(?P<y>\d{4}|\d{2})?\b"),
+            lambda m: _quarter_adapter(m),
+        ),
     ]
 
 
@@ -881,24 +1276,72 @@ def _quarter_adapter(m: re.Match[str]) -> str:
 
 
 MONEY_RULES: list[Rule] = [
-    (c(r"(?:(?P<cur>" + MONEY_SYMBOL + r")\s?|\b(?P<code>" + MONEY_CODE + r")\s?)(?P<num>" + NUM
-       + r")(?:\s?(?P<scale>" + SCALE + r"|[kKmMbB])\b)?"
-       r"(?:\s?(?:-|–|to)\s?(?P<cur2>" + MONEY_SYMBOL + r")?\s?(?P<num2>" + NUM + r")"
-       r"(?:\s?(?P<scale2>" + SCALE + r"|[kKmMbB])\b)?)?"
-       r"(?:/(?P<per>[A-Za-z]{1,6}))?(?P<follow>\s+[A-Za-z-]+)?"), _money),
-    (c(r"(?<![\w.])(?P<num>" + NUM + r")\s?(?:(?P<scale>" + SCALE + r")\s)?\s?(?P<code>"
-       + MONEY_CODE + r"|hryvnias?|hryvnyas?)\b"), _money_after),
+    (
+        c(
+            r"(?:(?P<cur>"
+            + MONEY_SYMBOL
+            + r")\s?|\b(?P<code>"
+            + MONEY_CODE
+            + r")\s?)(?P<num>"
+            + NUM
+            + r")(?:\s?(?P<scale>"
+            + SCALE
+            + r"|[kKmMbB])\b)?"
+            r"(?:\s?(?:-|–|to)\s?(?P<cur2>" + MONEY_SYMBOL + r")?\s?(?P<num2>" + NUM + r")"
+            r"(?:\s?(?P<scale2>" + SCALE + r"|[kKmMbB])\b)?)?"
+            r"(?:/(?P<per>[A-Za-z]{1,6}))?(?=(?P<follow>\s+[A-Za-z-]+))?"
+        ),
+        _money,
+    ),
+    (
+        c(
+            r"(?<![\w.])(?P<num>"
+            + NUM
+            + r")\s?(?:(?P<scale>"
+            + SCALE
+            + r")\s)?\s?(?P<code>"
+            + MONEY_CODE
+            + r"|hryvnias?|hryvnyas?)\b"
+        ),
+        _money_after,
+    ),
 ]
 PERCENT_RULES: list[Rule] = [
-    (c(r"(?<![\w.])(?P<num>-?" + NUM + r")(?:\s?%?\s?(?:-|–|to)\s?(?P<num2>-?" + NUM + r"))?"
-       r"\s?(?:%|percent\b|per cent\b|pct\b)"), _percent),
+    (
+        c(
+            r"(?<![\w.])(?P<num>-?" + NUM + r")(?:\s?%?\s?(?:-|–|to)\s?(?P<num2>-?" + NUM + r"))?"
+            r"\s?(?:%|percent\b|per cent\b|pct\b)"
+        ),
+        _percent,
+    ),
 ]
 MEASURE_RULES: list[Rule] = [
-    (c(r"(?<![\w.])(?P<a>" + NUM + r")\s?[x×]\s?(?P<b>" + NUM + r")(?:\s?(?P<unit>" + UNIT_RE
-       + r"))?(?![\w])"), _dimensions),
-    (c(r"(?<![\w./])(?P<num>-?(?:\d+ \d+/\d+|\d+/\d+|" + NUM + r"))(?:\s?[-–]\s?(?P<num2>" + NUM
-       + r"))?(?:\s(?P<scale>" + SCALE + r"))?(?P<space>\s?-?)(?P<unit>" + UNIT_RE
-       + r")(?![\w²³]|/\d)(?:/(?P<per>[A-Za-z]{1,4}))?(?P<follow>\s+[A-Za-z]+)?"), _measure),
+    (
+        c(
+            r"(?<![\w.])(?P<a>"
+            + NUM
+            + r")\s?[x×]\s?(?P<b>"
+            + NUM
+            + r")(?:\s?(?P<unit>"
+            + UNIT_RE
+            + r"))?(?![\w])"
+        ),
+        _dimensions,
+    ),
+    (
+        c(
+            r"(?<![\w./])(?P<num>-?(?:\d+ \d+/\d+|\d+/\d+|"
+            + NUM
+            + r"))(?:\s?[-–]\s?(?P<num2>"
+            + NUM
+            + r"))?(?:\s(?P<scale>"
+            + SCALE
+            + r"))?(?P<space>\s?-?)(?P<unit>"
+            + UNIT_RE
+            + r")(?![\w²³]|/\d)(?:/(?P<per>[A-Za-z]{1,4}))?(?=(?P<follow>\s+[A-Za-z]+))?"
+        ),
+        _measure,
+    ),
     (c(r"(?<![\w.])(?P<num>" + NUM + r")/(?P<unit>" + UNIT_RE + r")(?![\w])"), _per_unit),
 ]
 SPELLED_UNITS = (
@@ -912,19 +1355,40 @@ def _spelled_measure(m: re.Match[str]) -> str:
     return f"{number(m.group('num'), True)} {m.group('unit')}"
 
 
+PREFIX_RULES: list[Rule] = [
+    (c(r"(?<![\w~≈<>])(?:[~≈]|ca\.|c\.)\s?(?=[$€£]?\d)"), lambda m: "approximately "),
+    (c(r"(?<![\w<>=-])(?:<|&lt;)\s?(?=[$€£]?\d)"), lambda m: "less than "),
+    (c(r"(?<![\w<>=-])(?:>|&gt;)\s?(?=[$€£]?\d)"), lambda m: "more than "),
+]
 NUMBER_RULES: list[Rule] = [
-    (c(r"\b(?:ending|ends|ended) (?:in|with) (\d{2,6})\b"),
-     lambda m: m.group(0)[: m.start(1) - m.start()] + digits(m.group(1))),
-    (c(r"(?<![\w.,])(?P<num>" + NUM + r")[-\s](?P<unit>" + SPELLED_UNITS + r")\b"), _spelled_measure),
+    (
+        c(r"\b(?:ending|ends|ended) (?:in|with) (\d{2,6})\b"),
+        lambda m: m.group(0)[: m.start(1) - m.start()] + digits(m.group(1)),
+    ),
+    (
+        c(r"(?<![\w.,])(?P<num>" + NUM + r")[-\s](?P<unit>" + SPELLED_UNITS + r")\b"),
+        _spelled_measure,
+    ),
     (c(r"(?<![\w.])(?P<w>\d+)?\s?(?P<f>[" + "".join(UNICODE_FRACTIONS) + r"])"), _unicode_fraction),
-    (c(r"(?<![\w/.,])(?:(?P<w>\d+)\s+)?(?P<n>\d+)/(?P<d>\d+)(?:th|rd|nd|st|TH|RD|ND|ST|s)?(?![\w/]|\.\d)"),
-     _fraction),
+    (
+        c(
+            r"(?<![\w/.,])(?:(?P<w>\d+)\s+)?(?P<n>\d+)/(?P<d>\d+)(?:th|rd|nd|st|TH|RD|ND|ST|s)?(?![\w/]|\.\d)"
+        ),
+        _fraction,
+    ),
     (c(r"(?<![\w.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?P<suf>st|nd|rd|th|ST|ND|RD|TH)\b"), _ordinal),
-    (c(r"(?<![\w.,/-])(?P<a>" + NUM + r")\s?[-–]\s?(?P<b>" + NUM + r")(?![\w.,/-]*\d)(?!\w)"), _range),
+    (
+        c(r"(?<![\w.,/-])(?P<a>" + NUM + r")\s?[-–]\s?(?P<b>" + NUM + r")(?![\w.,/-]*\d)(?!\w)"),
+        _range,
+    ),
     (c(r"(?<![\w.])(?P<num>" + NUM + r")\s?(?P<scale>" + SCALE + r")\b"), _scaled),
     (c(r"(?<![\w.])(?P<num>" + NUM + r")(?P<scale>[kKMB]|bn)\b"), _scaled),
-    (c(r"\b(?P<prefix>[A-Z][A-Za-z]{0,5})-?(?P<digits>\d{1,4})(?P<suffix>[A-Z]{1,2})?\b(?![.,]\d)"),
-     _model_name),
+    (
+        c(
+            r"\b(?P<prefix>[A-Z][A-Za-z]{0,5})-?(?P<digits>\d{1,4})(?P<suffix>[A-Z]{1,2})?\b(?![.,]\d)"
+        ),
+        _model_name,
+    ),
     (c(r"\b(\d)(G|D|K)\b"), _digit_prefix),
     (c(r"(?<![\w.])[-−+]?" + NUM + r"(?![\d])"), _plain_number),
 ]
@@ -934,7 +1398,7 @@ ROMAN_RULES: list[Rule] = [
 ]
 SYMBOL_RULES: list[Rule] = [
     (c(r"\b[A-Za-z]{2,}(?:\s?/\s?[A-Za-z]{2,})+\b"), _slash_words),
-    (c(r"[&+±=×÷≈≤≥§‰№%]|(?<=\s)[<>~](?=\s?\w)|(?<=\d)°"), _symbol),
+    (c(r"[&+±=×÷≈≤≥§‰№%]|(?:(?<=\s)|^)[<>~](?=\s?\w)|(?<=\d)°"), _symbol),
     (c(r"\s*[—–]\s*|\s+-\s+|--+"), lambda m: ", "),
     (c(r"[*•·|→←↑↓^_\\{}©®™✓✔►▶◆■□●○★☆†‡¶]+"), _stray),
 ]
@@ -964,6 +1428,7 @@ def is_shouting(text: str) -> bool:
 ACRONYM = c(r"\b[A-Z][A-Z0-9]*[A-Z](?:s\b)?\b|\b[A-Z]{2,}s\b|\bMiG\b")
 HAS_DIGIT = c(r"\d")
 HAS_CAPS = c(r"[A-Z]{2}|MiG")
+HAS_ROMAN = c(r"\b[IVXL]+\b")
 HAS_SYMBOL = c(r"[&+±=×÷≈~≤≥<>§‰№%—–*•·|→←↑↓^_\\{}©®™✓✔►▶◆■□●○★☆†‡¶°/-]")
 HAS_WEB = c(r"[@#]|\.[A-Za-z]{2}|www|://")
 HAS_ABBREVIATION = c(r"[A-Za-z]\.|401\(k\)")
@@ -977,6 +1442,7 @@ def normalize_text(text: Text, date_order: str = "mdy") -> None:
     numeric, numbers_, leftovers = rule_set(date_order)
     has_digit = bool(HAS_DIGIT.search(source))
     if has_digit:
+        text.apply_all(PREFIX_RULES)
         text.apply_all(TIME_RULES)
     if HAS_ABBREVIATION.search(source):
         text.apply_all(ABBREVIATION_RULES)
@@ -984,14 +1450,30 @@ def normalize_text(text: Text, date_order: str = "mdy") -> None:
         text.apply_all(numeric[len(TIME_RULES) :])
     if has_digit or any(ch in source for ch in UNICODE_FRACTIONS):
         text.apply_all(numbers_)
-    if HAS_CAPS.search(source):
+    if HAS_CAPS.search(source) or HAS_ROMAN.search(source):
         text.apply_all(ROMAN_RULES)
         text.apply(ACRONYM, make_acronym_handler(is_shouting(source)), "acronym")
     if HAS_SYMBOL.search(source):
         text.apply_all(SYMBOL_RULES)
-    if has_digit or any(ch.isdigit() for ch in source):
+    if (
+        has_digit
+        or any(ch.isdigit() for ch in source)
+        or any(p.spoken and any(ch.isdigit() for ch in p.spoken) for p in text.pieces)
+    ):
         text.apply_all(leftovers)
         text.apply(c(r"[^\W_]+"), _unicode_digits, "digits")
+        for piece in text.pieces:  # a guarantee: no rule's output keeps a digit
+            if piece.spoken and any(ch.isdigit() for ch in piece.spoken):
+                spoken = re.sub(
+                    r"(?<![\d.])\d+(?:\.\d+)?",
+                    lambda m: " " + number(m.group(0)) + " ",
+                    piece.spoken,
+                )
+                piece.spoken = " ".join(re.sub(r"[^\W_]+", _unicode_digits_or_word, spoken).split())
+
+
+def _unicode_digits_or_word(m: re.Match[str]) -> str:
+    return _unicode_digits(m) or m.group(0)
 
 
 def _unicode_digits(m: re.Match[str]) -> str | None:

@@ -72,8 +72,12 @@ class Lexicon:
         return len(self.rules)
 
     def add_word(
-        self, word: str, say: str | None = None, mode: str = "substitute",
-        case_sensitive: bool = False, source: str = "",
+        self,
+        word: str,
+        say: str | None = None,
+        mode: str = "substitute",
+        case_sensitive: bool = False,
+        source: str = "",
     ) -> None:
         if not word.strip():
             raise LexiconError(f"{source or 'lexicon'}: empty word")
@@ -81,7 +85,9 @@ class Lexicon:
         pattern = re.compile(r"(?<!\w)" + re.escape(word.strip()) + r"(?!\w)", flags)
         self.rules.append(LexiconRule(pattern, say, mode, source))
 
-    def add_regex(self, regex: str, say: str, case_sensitive: bool = False, source: str = "") -> None:
+    def add_regex(
+        self, regex: str, say: str, case_sensitive: bool = False, source: str = ""
+    ) -> None:
         try:
             pattern = re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
         except re.error as exc:
@@ -171,12 +177,20 @@ def parse_pls(text: str, source: str = "lexicon", phonemes: bool = False) -> Lex
     lexicon = Lexicon()
     skipped = 0
     for index, lexeme in enumerate(root.iter(f"{ns}lexeme"), start=1):
-        graphemes = [g.text.strip() for g in lexeme.iter(f"{ns}grapheme") if g.text and g.text.strip()]
+        graphemes = [
+            g.text.strip() for g in lexeme.iter(f"{ns}grapheme") if g.text and g.text.strip()
+        ]
         alias = next((a.text.strip() for a in lexeme.iter(f"{ns}alias") if a.text), None)
         phoneme_element = next(iter(lexeme.iter(f"{ns}phoneme")), None)
-        phoneme = phoneme_element.text.strip() if phoneme_element is not None and phoneme_element.text else None
+        phoneme = (
+            phoneme_element.text.strip()
+            if phoneme_element is not None and phoneme_element.text
+            else None
+        )
         phoneme_alphabet = (
-            (phoneme_element.get("alphabet") or alphabet).lower() if phoneme_element is not None else alphabet
+            (phoneme_element.get("alphabet") or alphabet).lower()
+            if phoneme_element is not None
+            else alphabet
         )
         where = f"{source} lexeme {index}"
         if alias:

@@ -8,11 +8,25 @@ from functools import lru_cache
 from num2words import num2words
 
 SCALES = {
-    "thousand": "thousand", "k": "thousand", "K": "thousand",
-    "million": "million", "m": "million", "M": "million", "mln": "million", "mn": "million",
-    "mil": "million", "billion": "billion", "bn": "billion", "b": "billion", "B": "billion",
-    "bln": "billion", "trillion": "trillion", "tn": "trillion", "trn": "trillion",
-    "T": "trillion", "quadrillion": "quadrillion",
+    "thousand": "thousand",
+    "k": "thousand",
+    "K": "thousand",
+    "million": "million",
+    "m": "million",
+    "M": "million",
+    "mln": "million",
+    "mn": "million",
+    "mil": "million",
+    "billion": "billion",
+    "bn": "billion",
+    "b": "billion",
+    "B": "billion",
+    "bln": "billion",
+    "trillion": "trillion",
+    "tn": "trillion",
+    "trn": "trillion",
+    "T": "trillion",
+    "quadrillion": "quadrillion",
 }
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 LONGEST_CARDINAL = 15  # digits; longer unformatted runs are read digit by digit
@@ -50,7 +64,7 @@ def ordinal(n: int) -> str:
 
 @lru_cache(maxsize=4096)
 def year(n: int) -> str:
-    """1950 → nineteen fifty, 1905 → nineteen oh five, 2007 → two thousand seven, 1900 → nineteen hundred."""
+    """1950 → nineteen fifty, 1905 → nineteen oh five, 2007 → two thousand seven."""
     if n < 1000 or n > 9999 or 2000 <= n <= 2009 or n % 1000 == 0:
         return cardinal(n)
     high, low = divmod(n, 100)
@@ -58,7 +72,7 @@ def year(n: int) -> str:
 
 
 def pair_year(high: int, low: int) -> str:
-    """Read a year as two pairs: 19|50 → nineteen fifty; 3|40 → three forty; 19|05 → nineteen oh five."""
+    """A year as two pairs: 19|50 → nineteen fifty; 3|40 → three forty; 19|05 → nineteen oh five."""
     if low == 0:
         return f"{cardinal(high)} hundred"
     if low < 10:
@@ -89,7 +103,7 @@ def integer(text: str, say_and: bool = False) -> str:
 
 
 def number(text: str, say_and: bool = False) -> str:
-    """'1,250' → one thousand two hundred fifty; '-0.25' → minus zero point two five; '.5' → point five."""
+    """'1,250' → one thousand two hundred fifty; '-0.25' → minus zero point two five."""
     negative = text[:1] in ("-", "\u2212")
     body = text.lstrip("-\u2212+")
     whole, dot, frac = body.partition(".")
@@ -110,7 +124,7 @@ FRACTION_NAMES = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 
 
 def fraction(numerator: int, denominator: int) -> str:
-    """3/4 → three quarters; 1/3 → one third; 31/32 → thirty one thirty seconds; 5/1 → five over one."""
+    """3/4 → three quarters; 1/3 → one third; 31/32 → thirty one thirty seconds."""
     if denominator == 0 or denominator == 1:
         return f"{cardinal(numerator)} over {cardinal(denominator)}"
     if denominator in FRACTION_NAMES:
@@ -131,9 +145,24 @@ def mixed_fraction(whole: int, numerator: int, denominator: int) -> str:
 
 
 UNICODE_FRACTIONS = {
-    "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
-    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
-    "⅞": (7, 8), "⅐": (1, 7), "⅑": (1, 9), "⅒": (1, 10),
+    "½": (1, 2),
+    "⅓": (1, 3),
+    "⅔": (2, 3),
+    "¼": (1, 4),
+    "¾": (3, 4),
+    "⅕": (1, 5),
+    "⅖": (2, 5),
+    "⅗": (3, 5),
+    "⅘": (4, 5),
+    "⅙": (1, 6),
+    "⅚": (5, 6),
+    "⅛": (1, 8),
+    "⅜": (3, 8),
+    "⅝": (5, 8),
+    "⅞": (7, 8),
+    "⅐": (1, 7),
+    "⅑": (1, 9),
+    "⅒": (1, 10),
 }
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 ROMAN_RE = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from num2words import num2words
 
@@ -31,46 +31,115 @@ EURO = ("euro", "euro", "euros")
 LANGUAGES: dict[str, Language] = {
     "de": Language(
         "de",
-        ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-         "Oktober", "November", "Dezember"),
+        (
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ),
         ("Prozent", "Prozent", "Prozent"),
-        {"€": ("Euro", "Euro", "Euro"), "EUR": ("Euro", "Euro", "Euro"),
-         "$": ("Dollar", "Dollar", "Dollar"), "USD": ("Dollar", "Dollar", "Dollar"),
-         "£": ("Pfund", "Pfund", "Pfund"), "₴": ("Hrywnja", "Hrywnja", "Hrywnja"),
-         "UAH": ("Hrywnja", "Hrywnja", "Hrywnja")},
+        {
+            "€": ("Euro", "Euro", "Euro"),
+            "EUR": ("Euro", "Euro", "Euro"),
+            "$": ("Dollar", "Dollar", "Dollar"),
+            "USD": ("Dollar", "Dollar", "Dollar"),
+            "£": ("Pfund", "Pfund", "Pfund"),
+            "₴": ("Hrywnja", "Hrywnja", "Hrywnja"),
+            "UAH": ("Hrywnja", "Hrywnja", "Hrywnja"),
+        },
         hour_word="Uhr",
         ordinal_dot=True,
     ),
     "fr": Language(
         "fr",
-        ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-         "octobre", "novembre", "décembre"),
+        (
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ),
         ("pour cent", "pour cent", "pour cent"),
-        {"€": ("euro", "euros", "euros"), "EUR": ("euro", "euros", "euros"),
-         "$": ("dollar", "dollars", "dollars"), "USD": ("dollar", "dollars", "dollars"),
-         "£": ("livre", "livres", "livres"), "₴": ("hryvnia", "hryvnias", "hryvnias"),
-         "UAH": ("hryvnia", "hryvnias", "hryvnias")},
+        {
+            "€": ("euro", "euros", "euros"),
+            "EUR": ("euro", "euros", "euros"),
+            "$": ("dollar", "dollars", "dollars"),
+            "USD": ("dollar", "dollars", "dollars"),
+            "£": ("livre", "livres", "livres"),
+            "₴": ("hryvnia", "hryvnias", "hryvnias"),
+            "UAH": ("hryvnia", "hryvnias", "hryvnias"),
+        },
         hour_word="heures",
     ),
     "es": Language(
         "es",
-        ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-         "octubre", "noviembre", "diciembre"),
+        (
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ),
         ("por ciento", "por ciento", "por ciento"),
-        {"€": ("euro", "euros", "euros"), "EUR": ("euro", "euros", "euros"),
-         "$": ("dólar", "dólares", "dólares"), "USD": ("dólar", "dólares", "dólares"),
-         "£": ("libra", "libras", "libras"), "₴": ("grivna", "grivnas", "grivnas"),
-         "UAH": ("grivna", "grivnas", "grivnas")},
+        {
+            "€": ("euro", "euros", "euros"),
+            "EUR": ("euro", "euros", "euros"),
+            "$": ("dólar", "dólares", "dólares"),
+            "USD": ("dólar", "dólares", "dólares"),
+            "£": ("libra", "libras", "libras"),
+            "₴": ("grivna", "grivnas", "grivnas"),
+            "UAH": ("grivna", "grivnas", "grivnas"),
+        },
     ),
     "uk": Language(
         "uk",
-        ("січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
-         "вересня", "жовтня", "листопада", "грудня"),
+        (
+            "січня",
+            "лютого",
+            "березня",
+            "квітня",
+            "травня",
+            "червня",
+            "липня",
+            "серпня",
+            "вересня",
+            "жовтня",
+            "листопада",
+            "грудня",
+        ),
         ("відсоток", "відсотки", "відсотків"),
-        {"€": ("євро", "євро", "євро"), "EUR": ("євро", "євро", "євро"),
-         "$": ("долар", "долари", "доларів"), "USD": ("долар", "долари", "доларів"),
-         "₴": ("гривня", "гривні", "гривень"), "UAH": ("гривня", "гривні", "гривень"),
-         "грн": ("гривня", "гривні", "гривень"), "£": ("фунт", "фунти", "фунтів")},
+        {
+            "€": ("євро", "євро", "євро"),
+            "EUR": ("євро", "євро", "євро"),
+            "$": ("долар", "долари", "доларів"),
+            "USD": ("долар", "долари", "доларів"),
+            "₴": ("гривня", "гривні", "гривень"),
+            "UAH": ("гривня", "гривні", "гривень"),
+            "грн": ("гривня", "гривні", "гривень"),
+            "£": ("фунт", "фунти", "фунтів"),
+        },
     ),
 }
 # Languages num2words reads, without date and currency specifics.
@@ -92,7 +161,7 @@ def plural_form(value: str, forms: tuple[str, str, str], lang: str) -> str:
     """Pick one/few/many: Slavic rules for uk, else one vs other."""
     one, few, many = forms
     if "." in value:
-        return few if lang == "uk" else many
+        return UK_DECIMAL_FORM.get(one, few) if lang == "uk" else many
     n = int(value)
     if lang == "uk":
         if n % 10 == 1 and n % 100 != 11:
@@ -125,9 +194,25 @@ def genitive_ordinal_uk(text: str) -> str:
 
 
 NUM = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+SCALE_WORDS = (
+    r"Millionen|Milliarden|millions|milliards|millones|mil millones|млн|млрд|мільйонів|мільярдів"
+)
+MINOR_UK = {
+    "гривня": ("копійка", "копійки", "копійок"),
+    "долар": ("цент", "центи", "центів"),
+    "євро": ("цент", "центи", "центів"),
+}
+# Ukrainian nouns after a decimal number take the genitive singular.
+UK_DECIMAL_FORM = {
+    "відсоток": "відсотка",
+    "долар": "долара",
+    "гривня": "гривні",
+    "євро": "євро",
+    "фунт": "фунта",
+}
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules_for(code: str) -> list[Rule]:
     language = LANGUAGES.get(code)
     decimal_comma = True
@@ -151,8 +236,15 @@ def rules_for(code: str) -> list[Rule]:
             else:
                 month_word = month
             if code == "de":
-                case = "n" if re.search(r"\b(?:am|vom|zum|bis zum|seit dem|ab dem)\s+$",
-                                        m.string[: m.start()]) else "r"
+                case = (
+                    "n"
+                    if re.search(
+                        r"\b(?:am|vom|zum|bis zum|seit dem|ab dem)\s+$",
+                        m.string[: m.start()],
+                        re.IGNORECASE,
+                    )
+                    else "r"
+                )
                 spoken = words(day, code, "ordinal") + case
             elif code == "uk":
                 spoken = genitive_ordinal_uk(words(day, code, "ordinal"))
@@ -174,8 +266,15 @@ def rules_for(code: str) -> list[Rule]:
 
         rules += [
             (re.compile(r"\b(?P<d>[0-3]?\d)\.\s?(?P<mo>[01]?\d)\.\s?(?P<y>\d{4})\b"), date),
-            (re.compile(r"\b(?P<d>[0-3]?\d)(?:\.|er|-го|-е)?\s+(?:de\s+)?(?P<mo>" + months
-                        + r")(?:\s+(?:de\s+)?(?P<y>\d{4}))?\b", re.IGNORECASE), date),
+            (
+                re.compile(
+                    r"\b(?P<d>[0-3]?\d)(?:\.|er|-го|-е)?\s+(?:de\s+)?(?P<mo>"
+                    + months
+                    + r")(?:\s+(?:de\s+)?(?P<y>\d{4}))?\b",
+                    re.IGNORECASE,
+                ),
+                date,
+            ),
         ]
 
         def time(m: re.Match[str]) -> str:
@@ -191,27 +290,67 @@ def rules_for(code: str) -> list[Rule]:
                 return spoken + (f" {words(str(minutes), code)}" if minutes else "")
             if code == "es":
                 article = "la" if hours == 1 else "las"
-                return f"{article} {spoken}" + (f" y {words(str(minutes), code)}" if minutes else "")
+                if re.search(r"\b(?:la|las)\s+$", m.string[: m.start()], re.IGNORECASE):
+                    article = ""
+                spoken = f"{article} {spoken}".strip()
+                return spoken + (f" y {words(str(minutes), code)}" if minutes else "")
             return spoken + (f" {words(str(minutes), code)}" if minutes else " нуль нуль")
 
         rules.append(
             (re.compile(r"\b(?P<h>[01]?\d|2[0-4])[:h](?P<m>[0-5]\d)(?:\s?(?:Uhr|h))?\b"), time)
         )
 
+        def amount_words(value: str, forms: tuple[str, str, str]) -> str:
+            amount = words(value, code)
+            if code == "uk" and forms[0] in ("гривня", "копійка"):  # feminine nouns
+                amount = re.sub(r"\bодин$", "одна", re.sub(r"\bдва$", "дві", amount))
+            return amount
+
         def money(m: re.Match[str]) -> str:
             symbol = m.group("pre") or m.group("post")
             value = to_plain(m.group("num"), decimal_comma)
             scale = m.group("scale") or ""
             forms = language.currencies[symbol]
+            whole, _, cents = value.partition(".")
+            if not scale and len(cents) == 2:
+                spoken = f"{amount_words(whole, forms)} {plural_form(whole, forms, code)}"
+                if int(cents):
+                    joiner = " con " if code == "es" else " "
+                    spoken += joiner + words(str(int(cents)), code)
+                    minor = MINOR_UK.get(forms[0]) if code == "uk" else None
+                    if minor:
+                        spoken = (
+                            f"{amount_words(whole, forms)} {plural_form(whole, forms, code)} "
+                            f"{amount_words(str(int(cents)), minor)} "
+                            f"{plural_form(str(int(cents)), minor, code)}"
+                        )
+                return spoken
             noun = forms[2] if scale else plural_form(value, forms, code)
-            amount = words(value, code)
-            if code == "uk" and forms[0] == "гривня" and not scale:
-                amount = re.sub(r"\bодин$", "одна", re.sub(r"\bдва$", "дві", amount))
-            return f"{amount} {scale + ' ' if scale else ''}{noun}"
+            return f"{amount_words(value, forms)} {scale + ' ' if scale else ''}{noun}"
 
         rules += [
-            (re.compile(r"(?P<pre>" + currency_re + r")\s?(?P<num>" + NUM + r")(?:\s(?P<scale>\w+ions?|Mrd\.|Mio\.|млн|млрд))?(?P<post>)"), money),
-            (re.compile(r"(?P<pre>)(?P<num>" + NUM + r")(?:\s(?P<scale>Millionen|Milliarden|millions|milliards|millones|mil millones|млн|млрд|мільйонів|мільярдів))?\s?(?P<post>" + currency_re + r")(?!\w)"), money),
+            (
+                re.compile(
+                    r"(?P<pre>"
+                    + currency_re
+                    + r")\s?(?P<num>"
+                    + NUM
+                    + r")(?:\s(?P<scale>\w+ions?|Mrd\.|Mio\.|млн|млрд))?(?P<post>)"
+                ),
+                money,
+            ),
+            (
+                re.compile(
+                    r"(?P<pre>)(?P<num>"
+                    + NUM
+                    + r")(?:\s(?P<scale>"
+                    + SCALE_WORDS
+                    + r"))?\s?(?P<post>"
+                    + currency_re
+                    + r")(?!\w)"
+                ),
+                money,
+            ),
         ]
 
         def percent(m: re.Match[str]) -> str:
@@ -220,20 +359,34 @@ def rules_for(code: str) -> list[Rule]:
 
         rules.append((re.compile(r"(?P<num>" + NUM + r")\s?%"), percent))
         if language.ordinal_dot:
-            rules.append((re.compile(r"\b(?P<n>\d{1,3})\.(?=\s+[A-Za-zÄÖÜäöüß])"),
-                          lambda m: words(m.group("n"), code, "ordinal")))
+            rules.append(
+                (
+                    re.compile(r"\b(?P<n>\d{1,3})\.(?=\s+[A-Za-zÄÖÜäöüß])"),
+                    lambda m: words(m.group("n"), code, "ordinal"),
+                )
+            )
     if code == "fr":
-        rules.append((re.compile(r"\b(?P<n>\d{1,3})(?:e|er|ère|ème|re)\b"),
-                      lambda m: words(m.group("n"), code, "ordinal")))
+        rules.append(
+            (
+                re.compile(r"\b(?P<n>\d{1,3})(?:e|er|ère|ème|re)\b"),
+                lambda m: words(m.group("n"), code, "ordinal"),
+            )
+        )
     elif code in ("es", "it", "pt"):
-        rules.append((re.compile(r"\b(?P<n>\d{1,3})[ºª°]"),
-                      lambda m: words(m.group("n"), code, "ordinal")))
+        rules.append(
+            (re.compile(r"\b(?P<n>\d{1,3})[ºª°]"), lambda m: words(m.group("n"), code, "ordinal"))
+        )
     elif code in ("uk", "ru"):
-        rules.append((re.compile(r"\b(?P<n>\d{1,3})-(?:й|го|му|та|ий|ої|а|е|ій)\b"),
-                      lambda m: words(m.group("n"), code, "ordinal")))
+        rules.append(
+            (
+                re.compile(r"\b(?P<n>\d{1,3})-(?:й|го|му|та|ий|ої|а|е|ій)\b"),
+                lambda m: words(m.group("n"), code, "ordinal"),
+            )
+        )
     else:
-        rules.append((re.compile(r"(?P<num>" + NUM + r")\s?%"),
-                      lambda m: f"{cardinal(m.group('num'))} %"))
+        rules.append(
+            (re.compile(r"(?P<num>" + NUM + r")\s?%"), lambda m: f"{cardinal(m.group('num'))} %")
+        )
     rules.append((re.compile(NUM), lambda m: cardinal(m.group(0))))
     return rules
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 
@@ -16,27 +16,29 @@ def read_tsv(name: str) -> list[list[str]]:
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def abbreviations() -> dict[str, tuple[str, str]]:
     """'Lt. Col.' → ('Lieutenant Colonel', 'title')."""
-    return {row[0]: (row[1], row[2] if len(row) > 2 else "any") for row in read_tsv("abbreviations.tsv")}
+    return {
+        row[0]: (row[1], row[2] if len(row) > 2 else "any") for row in read_tsv("abbreviations.tsv")
+    }
 
 
-@lru_cache(maxsize=None)
+@cache
 def acronyms_as_words() -> dict[str, str]:
     return {row[0]: row[1] for row in read_tsv("acronyms_as_words.tsv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def acronyms_as_letters() -> frozenset[str]:
     return frozenset(row[0] for row in read_tsv("acronyms_as_letters.tsv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def units() -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in read_tsv("units.tsv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def currencies() -> dict[str, tuple[str, str, str, str]]:
     return {row[0]: (row[1], row[2], row[3], row[4]) for row in read_tsv("currencies.tsv")}
