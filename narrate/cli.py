@@ -111,6 +111,90 @@ def configure_logging(quiet: bool, debug: bool) -> None:
     root.setLevel(logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING))
 
 
+def master_options(func: Any) -> Any:
+    """Options of the mastering stage, shared by `article` (and the feed commands)."""
+    decorators = [
+        click.option(
+            "--format",
+            "audio_format",
+            type=click.Choice(["mp3", "m4a", "opus", "wav"]),
+            help="Audio format (default: from the output name, else mp3).",
+        ),
+        click.option(
+            "--bitrate",
+            default="64k",
+            show_default=True,
+            help="Bitrate for MP3, M4A and Opus (CBR for MP3).",
+        ),
+        click.option(
+            "--loudness",
+            type=click.FloatRange(-40, -5),
+            default=-16.0,
+            show_default=True,
+            help="Integrated loudness target, LUFS.",
+        ),
+        click.option(
+            "--pause",
+            "pauses",
+            help="Pauses in seconds, e.g. sentence=0.35,paragraph=0.8,heading=1.2.",
+        ),
+        click.option(
+            "--intro-music",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Music under and before the spoken intro.",
+        ),
+        click.option(
+            "--outro-music",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Music under and after the spoken outro.",
+        ),
+        click.option(
+            "--no-outro", is_flag=True, help="Leave out the spoken AI disclosure at the end."
+        ),
+        click.option(
+            "--cover",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Cover image (default: the article's lead image, else a generated one).",
+        ),
+        click.option(
+            "--no-remote-cover",
+            is_flag=True,
+            help="Do not download the article's lead image for the cover.",
+        ),
+        click.option(
+            "--no-sidecars",
+            is_flag=True,
+            help="Write only the audio: no .vtt, .srt, chapters, transcript or cover.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def make_master_options(out: Path, params: dict[str, Any]) -> Any:
+    from .encode import FORMATS, format_for
+    from .master import MasterOptions
+    from .timeline import parse_pauses
+
+    try:
+        pauses = parse_pauses(params.get("pauses"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pause") from None
+    name = params.get("audio_format")
+    return MasterOptions(
+        audio_format=FORMATS[name] if name else format_for(out),
+        bitrate=params.get("bitrate") or "64k",
+        loudness=params.get("loudness", -16.0),
+        pauses=pauses,
+        intro_music=params.get("intro_music"),
+        outro_music=params.get("outro_music"),
+        sidecars=not params.get("no_sidecars"),
+        cover=params.get("cover"),
+        fetch_cover=not params.get("no_remote_cover"),
+    )
+
+
 @cli.command()
 @click.argument("source")
 @click.option(
@@ -118,7 +202,7 @@ def configure_logging(quiet: bool, debug: bool) -> None:
     "--output",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output MP3 (default: a slug of the title, in the current folder).",
+    help="Output file (default: a slug of the title, in the current folder).",
 )
 @click.option(
     "--engine",
@@ -131,7 +215,7 @@ def configure_logging(quiet: bool, debug: bool) -> None:
     "--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language."
 )
 @speech_options
-@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate.")
+@master_options
 @click.option("-f", "--force", is_flag=True, help="Replace an existing output file.")
 @quiet_option
 @click.pass_context
@@ -141,21 +225,26 @@ def article(
     output: Path | None,
     engine: str,
     voice: str | None,
-    lang: str | None,
-    lexicon_path: Path | None,
-    date_order: str,
-    bitrate: str,
     force: bool,
     quiet: bool | None,
+    **params: Any,
 ) -> None:
-    """Narrate SOURCE (URL, .html/.htm, .txt/.md file, or - for stdin) into an MP3."""
+    """Narrate SOURCE (URL, .html/.htm, .txt/.md file, or - for stdin) into a podcast file.
+
+    Beside the audio go OUT.vtt and OUT.srt (transcripts), OUT.chapters.json and
+    OUT.transcript.json (Podcasting 2.0) and OUT.jpg (cover), unless --no-sidecars.
+    """
+    from .encode import FORMATS
     from .pipeline import narrate_script, prepare_script, slugify
 
     quiet = is_quiet(ctx, quiet)
-    script = prepare_script(source, make_options(lang, lexicon_path, date_order, engine))
-    out = output or Path.cwd() / f"{slugify(script.article.title)}.mp3"
+    options = make_options(params["lang"], params["lexicon_path"], params["date_order"], engine)
+    script = prepare_script(source, options, outro=not params["no_outro"])
+    suffix = FORMATS[params["audio_format"] or "mp3"].suffix
+    out = output or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
     if not out.suffix:
-        out = out.with_suffix(".mp3")
+        out = out.with_suffix(suffix)
+    mastering = make_master_options(out, params)
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
             script,
@@ -163,13 +252,13 @@ def article(
             engine_name=engine,
             voice=voice,
             force=force,
-            bitrate=bitrate,
+            master_options=mastering,
             progress=advance,
             on_start=start,
         )
     if not quiet:
         if result.skipped:
-            click.echo(f"Up to date: {result.path} (same text, engine and voice)", err=True)
+            click.echo(f"Up to date: {result.path} (same text, engine and settings)", err=True)
         else:
             minutes, seconds = divmod(round(result.duration), 60)
             click.echo(

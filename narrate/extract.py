@@ -41,12 +41,14 @@ def extract(html: str, url: str | None = None) -> Article:
 
     if not html or not html.strip():
         raise ExtractError("the page is empty")
+    # Comments must go at parse time: inside a paragraph they cut its text in two.
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=parser)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise ExtractError(f"cannot parse the page as HTML: {exc}") from None
 
-    meta = extract_metadata(lxml.html.document_fromstring(html), default_url=url)
+    meta = extract_metadata(lxml.html.document_fromstring(html, parser=parser), default_url=url)
     prune_furniture(tree)
     doc = trafilatura.bare_extraction(
         tree,

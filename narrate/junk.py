@@ -59,7 +59,8 @@ _PHRASES = [
     r"^subscribe$",
     # newsletter prompts and form furniture
     r"\b(?:sign up|signing up) (?:for|to) (?:our|the|this) newsletter\b",
-    r"\bnews(?:letter)? .{0,20}in your inbox\b",
+    r"\bin your inbox\b",
+    r"^\[[^\]]{0,200}\]$",  # bracketed promos: "[Get the morning briefing by email.]"
     r"\benter (?:your|a|correct) email\b",
     r"^\* ?indicates required$",
     r"\bsuccessful+y subscribed\b",

@@ -1,34 +1,67 @@
-"""Master stage: clips → one MP3 with natural pauses and ID3 tags, written atomically."""
+"""Master stage: clips → a podcast-ready file with chapters, tags, cover and sidecars.
+
+Clips are laid on a streamed timeline (timeline.py), normalised to the loudness target and
+encoded by ffmpeg (encode.py), tagged (tags.py), and written beside their transcripts and
+chapters (sidecars.py). Everything is staged in a hidden folder next to the output and moved
+into place only when complete, audio last.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .audio import pydub
+from .cover import make_cover
+from .encode import AudioFormat, Music, encode, ffmetadata, prepare_intro_music, prepare_outro_music
 from .engines.base import Clip
-from .errors import OutputError
 from .model import Script
+from .sidecars import SIDECAR_SUFFIXES, write_text_sidecars
+from .tags import EpisodeTags, write_tags
+from .timeline import LEAD_IN_S, TAIL_S, Chapter, Cue, Timeline, pause_after
 
-DEFAULT_PAUSES = {"sentence": 0.35, "paragraph": 0.8, "heading": 1.2, "intro": 1.0}
-OUTPUT_RATE = 44100
-DEFAULT_BITRATE = "64k"
-SILENCE_THRESHOLD = 500  # |sample| below this (≈ −36 dBFS) counts as silence when trimming
-TRIM_MARGIN_S = 0.03
+INTRO_CHAPTER = "Introduction"
+OUTRO_CHAPTER = "About this audio"
+MUSIC_LEAD_S = 3.0
+MUSIC_TAIL_S = 4.0
 
 
-@dataclass
-class Cue:
-    """Where one sentence sits in the finished audio."""
+@dataclass(frozen=True)
+class MasterOptions:
+    """How the narration is mastered."""
 
-    start: float
-    end: float
-    written: str
-    spoken: str
+    audio_format: AudioFormat
+    bitrate: str = "64k"
+    loudness: float = -16.0  # LUFS, integrated
+    true_peak: float = -1.0  # dBTP ceiling
+    pauses: dict[str, float] | None = None
+    intro_music: Path | None = None
+    outro_music: Path | None = None
+    sidecars: bool = True
+    cover: Path | None = None
+    fetch_cover: bool = True
+
+    def settings(self) -> dict[str, object]:
+        """What of these options shapes the audio (for the narration key)."""
+        return {
+            "format": self.audio_format.name,
+            "bitrate": self.bitrate,
+            "loudness": self.loudness,
+            "true_peak": self.true_peak,
+            "pauses": self.pauses,
+            "intro_music": file_stamp(self.intro_music),
+            "outro_music": file_stamp(self.outro_music),
+        }
+
+
+def file_stamp(path: Path | None) -> list[object] | None:
+    if path is None:
+        return None
+    stat = path.stat()
+    return [str(path.resolve()), stat.st_size, int(stat.st_mtime)]
 
 
 @dataclass
@@ -38,169 +71,133 @@ class Episode:
     path: Path
     duration: float
     cues: list[Cue] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
+    sidecars: dict[str, Path] = field(default_factory=dict)
 
 
-def trim(clip: Clip) -> Clip:
-    """Cut a clip's own leading and trailing silence, so the pauses narrate adds are exact."""
-    samples = array("h")
-    samples.frombytes(clip.pcm)
-    n = len(samples)
-    first = next((i for i in range(n) if abs(samples[i]) > SILENCE_THRESHOLD), None)
-    if first is None:
-        return Clip(b"", clip.rate)
-    last = next(i for i in range(n - 1, -1, -1) if abs(samples[i]) > SILENCE_THRESHOLD)
-    margin = int(TRIM_MARGIN_S * clip.rate)
-    start, end = max(0, first - margin), min(n, last + 1 + margin)
-    return Clip(clip.pcm[start * 2 : end * 2], clip.rate)
-
-
-def gap_after(kind: str, next_kind: str | None, pauses: dict[str, float]) -> float:
-    """The pause after a block of KIND when NEXT_KIND follows."""
-    if next_kind is None:
-        return 0.5
-    if kind == "intro":
-        return pauses["intro"]
-    if kind == "heading" or next_kind == "heading":
-        return pauses["heading"]
-    if kind == "list_item" and next_kind == "list_item":
-        return (pauses["sentence"] + pauses["paragraph"]) / 2
-    return pauses["paragraph"]
-
-
-def stitch(
-    script: Script, clips: list[list[Clip]], pauses: dict[str, float] | None = None
-) -> tuple[bytes, int, list[Cue]]:
-    """Lay every clip on one timeline with pauses; return PCM, its rate and the cue list."""
-    gaps = {**DEFAULT_PAUSES, **(pauses or {})}
-    rate = next((c.rate for block in clips for c in block), 22050)
-    parts: list[bytes] = []
-    cues: list[Cue] = []
-    position = 0  # in samples
-    lead = int(0.3 * rate)
-    parts.append(bytes(lead * 2))
-    position += lead
-    for index, (block, block_clips) in enumerate(zip(script.blocks, clips, strict=True)):
+def lay_out(
+    script: Script, clips: Iterable[Clip], timeline: Timeline, lead: float, tail: float
+) -> None:
+    """Put every sentence's clip on the timeline with its pauses; open a chapter per heading."""
+    clip_iter = iter(clips)
+    timeline.silence(lead)
+    body_started = False
+    for index, block in enumerate(script.blocks):
         next_kind = script.blocks[index + 1].kind if index + 1 < len(script.blocks) else None
-        for j, (sentence, clip) in enumerate(zip(block.sentences, block_clips, strict=True)):
-            trimmed = trim(clip)
-            length = len(trimmed.pcm) // 2
-            cues.append(
-                Cue(position / rate, (position + length) / rate, sentence.written, sentence.spoken)
-            )
-            parts.append(trimmed.pcm)
-            position += length
-            last = j == len(block.sentences) - 1
-            pause = gap_after(block.kind, next_kind, gaps) if last else gaps["sentence"]
-            silence = int(pause * rate)
-            parts.append(bytes(silence * 2))
-            position += silence
-    return b"".join(parts), rate, cues
-
-
-def encode_mp3(pcm: bytes, rate: int, path: Path, bitrate: str = DEFAULT_BITRATE) -> None:
-    """Encode PCM to a mono 44.1 kHz CBR MP3 at PATH with pydub (ffmpeg's libmp3lame)."""
-    segment = pydub().AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
-    try:
-        segment.export(
-            str(path),
-            format="mp3",
-            codec="libmp3lame",
-            bitrate=bitrate,
-            parameters=["-ar", str(OUTPUT_RATE), "-ac", "1"],
-        )
-    except Exception as exc:
-        raise OutputError(f"cannot encode {path.name}: {str(exc).splitlines()[0][:200]}") from None
+        if block.kind == "intro":
+            timeline.chapter(INTRO_CHAPTER, at=0.0)
+        elif block.kind == "outro":
+            timeline.mark("outro_start")
+            timeline.chapter(OUTRO_CHAPTER)
+        elif block.kind == "heading":
+            timeline.chapter(" ".join(s.written for s in block.sentences))
+            body_started = True
+        elif not body_started:
+            timeline.chapter(script.article.title)
+            body_started = True
+        for j, sentence in enumerate(block.sentences):
+            timeline.speech(next(clip_iter), sentence.written, sentence.spoken)
+            if j < len(block.sentences) - 1:
+                timeline.silence(timeline.pauses["sentence"])
+        if block.kind == "intro":
+            timeline.mark("intro_end")
+        timeline.silence(pause_after(block.kind, next_kind, timeline.pauses))
+    timeline.silence(tail)
 
 
 def master(
     script: Script,
-    clips: list[list[Clip]],
+    clips: Iterable[Clip],
     out: Path,
     *,
-    engine_name: str,
-    voice: str,
-    key: str,
-    pauses: dict[str, float] | None = None,
-    bitrate: str = DEFAULT_BITRATE,
+    rate: int,
+    tags: EpisodeTags,
+    options: MasterOptions,
 ) -> Episode:
-    """Stitch, encode and tag; the finished file appears at OUT only when complete."""
-    pcm, rate, cues = stitch(script, clips, pauses)
+    """Stitch, normalise, encode, tag and write OUT (and its sidecars) atomically."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".part.mp3", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".narrate", dir=out.parent))
     try:
-        encode_mp3(pcm, rate, tmp, bitrate)
-        tag_mp3(tmp, script, engine_name, voice, key)
-        tmp.chmod(0o666 & ~current_umask())
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return Episode(out, len(pcm) / 2 / rate, cues)
+        timeline = Timeline(stage / "speech.raw", rate, options.pauses)
+        lead = MUSIC_LEAD_S if options.intro_music else LEAD_IN_S
+        tail = MUSIC_TAIL_S if options.outro_music else TAIL_S
+        try:
+            lay_out(script, clips, timeline, lead, tail)
+        except BaseException:
+            timeline.abort()
+            raise
+        laid = timeline.close()
 
+        music: list[Music] = []
+        if options.intro_music:
+            music.append(prepare_intro_music(options.intro_music, laid, lead, stage / "intro.wav"))
+        if options.outro_music:
+            music.append(prepare_outro_music(options.outro_music, laid, tail, stage / "outro.wav"))
 
-def tag_mp3(path: Path, script: Script, engine_name: str, voice: str, key: str) -> None:
-    """Write ID3v2.4 tags: title, artist, album (site), date, genre, language and AI disclosure."""
-    from mutagen.id3 import COMM, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TSSE, TXXX, WOAS
-
-    article = script.article
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=article.title))
-    if article.author:
-        tags.add(TPE1(encoding=3, text=article.author))
-    if article.site:
-        tags.add(TALB(encoding=3, text=article.site))
-    if article.date:
-        tags.add(TDRC(encoding=3, text=article.date[:10]))
-    tags.add(TCON(encoding=3, text="Podcast"))
-    tags.add(TLAN(encoding=3, text=iso639_2(script.lang)))
-    source = f" from {article.url}" if article.url else ""
-    tags.add(
-        COMM(
-            encoding=3,
-            lang="eng",
-            desc="",
-            text=f"This audio was generated with AI (text-to-speech: {engine_name}, voice "
-            f"{voice}) by narrate {__version__}{source}.",
+        chapter_spans = [
+            (
+                c.start,
+                laid.chapters[i + 1].start if i + 1 < len(laid.chapters) else laid.duration,
+                c.title,
+            )
+            for i, c in enumerate(laid.chapters)
+        ]
+        fmt = options.audio_format
+        cover = make_cover(
+            stage / f"{out.stem}.jpg",
+            title=script.article.title,
+            site=script.article.site,
+            date=script.article.date,
+            cover_file=options.cover,
+            image_url=script.article.image,
+            fetch=options.fetch_cover,
         )
-    )
-    if article.url:
-        tags.add(WOAS(url=article.url))
-    tags.add(TSSE(encoding=3, text=f"narrate {__version__}"))
-    tags.add(TXXX(encoding=3, desc="narrate_key", text=key))
-    tags.save(str(path), v2_version=4)
+        metadata = stage / "metadata.txt"
+        # MP3: ffmpeg writes the chapter frames (in time order) and mutagen the tags after.
+        global_tags = {} if fmt.name == "mp3" else tags.ffmetadata()
+        metadata.write_text(ffmetadata(chapter_spans, global_tags), encoding="utf-8")
+        audio = stage / f"{out.stem}{fmt.suffix}"
+        encode(
+            laid,
+            audio,
+            fmt,
+            bitrate=options.bitrate,
+            loudness=options.loudness,
+            true_peak=options.true_peak,
+            music=music,
+            metadata_file=metadata if fmt.name != "wav" else None,
+        )
+        laid.path.unlink(missing_ok=True)
+        write_tags(audio, fmt.name, tags, laid.chapters, laid.duration, cover)
+
+        staged: dict[str, Path] = {}
+        if options.sidecars:
+            staged = write_text_sidecars(
+                stage,
+                out.stem,
+                laid.cues,
+                laid.chapters,
+                laid.duration,
+                script.article.title,
+                script.article.site,
+                out.name,
+            )
+            staged["cover"] = cover
+        final: dict[str, Path] = {}
+        mode = 0o666 & ~current_umask()
+        for kind, path in staged.items():
+            target = out.with_name(out.stem + SIDECAR_SUFFIXES[kind])
+            path.chmod(mode)
+            os.replace(path, target)
+            final[kind] = target
+        audio.chmod(mode)
+        os.replace(audio, out)  # last: the episode exists only once everything is in place
+        return Episode(out, laid.duration, laid.cues, laid.chapters, final)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-ISO639_2 = {
-    "en": "eng",
-    "de": "deu",
-    "fr": "fra",
-    "es": "spa",
-    "uk": "ukr",
-    "ru": "rus",
-    "it": "ita",
-    "pt": "por",
-    "nl": "nld",
-    "pl": "pol",
-}
-
-
-def iso639_2(code: str) -> str:
-    return ISO639_2.get(code.split("-")[0].lower(), "und")
-
-
-def read_key(path: Path) -> str | None:
-    """The narrate_key tag of an existing file (None when it is not a narrate MP3)."""
-    from mutagen.id3 import ID3, ID3NoHeaderError
-
-    try:
-        frames = ID3(str(path)).getall("TXXX:narrate_key")
-    except (ID3NoHeaderError, OSError, ValueError):
-        return None
-    return str(frames[0].text[0]) if frames else None

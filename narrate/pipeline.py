@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -25,9 +25,9 @@ def load_article(source: str) -> Article:
     return extract_page(fetch(source))
 
 
-def prepare_script(source: str, options: SpeechOptions | None = None) -> Script:
+def prepare_script(source: str, options: SpeechOptions | None = None, outro: bool = True) -> Script:
     options = options or SpeechOptions()
-    return build_script(load_article(source), options.lang, options=options)
+    return build_script(load_article(source), options.lang, options=options, outro=outro)
 
 
 def slugify(title: str, max_length: int = 80) -> str:
@@ -57,7 +57,7 @@ def narration_key(script: Script, engine: str, voice: str, settings: dict[str, o
         ],
         "blocks": [[block.kind, [s.spoken for s in block.sentences]] for block in script.blocks],
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass
@@ -67,6 +67,7 @@ class NarrationResult:
     sentences: int
     words: int
     skipped: bool = False  # True when an identical narration was already there
+    sidecars: dict[str, Path] = field(default_factory=dict)
 
 
 def narrate_script(
@@ -76,17 +77,24 @@ def narrate_script(
     engine_name: str = DEFAULT_ENGINE,
     voice: str | None = None,
     force: bool = False,
-    bitrate: str = "64k",
+    master_options: object | None = None,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE."""
+    from .encode import format_for
     from .engines import get_engine
-    from .master import master, read_key
-    from .synth import synthesize_script
+    from .master import MasterOptions, master
+    from .synth import iter_clips
+    from .tags import EpisodeTags, disclosure, read_key
 
+    options = (
+        master_options
+        if isinstance(master_options, MasterOptions)
+        else MasterOptions(format_for(out))
+    )
     engine = get_engine(engine_name, voice=voice, lang=script.lang)
-    key = narration_key(script, engine.name, engine.voice, {"bitrate": bitrate})
+    key = narration_key(script, engine.name, engine.voice, options.settings())
     words = script.article.word_count
     if out.exists():
         if out.is_dir():
@@ -97,10 +105,27 @@ def narrate_script(
             raise OutputError(
                 f"{out} already exists: use --force to replace it, or -o another name"
             )
+    article = script.article
+    tags = EpisodeTags(
+        title=article.title,
+        artist=article.author,
+        album=article.site,
+        date=article.date,
+        language=script.lang,
+        comment=disclosure(engine.name, engine.voice, article.url),
+        url=article.url,
+        key=key,
+    )
     if on_start:
         on_start(len(script.sentences))
-    clips = synthesize_script(script, engine, progress)
     episode = master(
-        script, clips, out, engine_name=engine.name, voice=engine.voice, key=key, bitrate=bitrate
+        script,
+        iter_clips(script, engine, progress),
+        out,
+        rate=engine.sample_rate,
+        tags=tags,
+        options=options,
     )
-    return NarrationResult(episode.path, episode.duration, len(script.sentences), words)
+    return NarrationResult(
+        episode.path, episode.duration, len(script.sentences), words, sidecars=episode.sidecars
+    )

@@ -34,6 +34,16 @@ def intro_text(article: Article) -> str:
     return " ".join(parts)
 
 
+def outro_text(article: Article) -> str:
+    """The spoken disclosure at the end: an AI voice, and whose article it was."""
+    source = "an article"
+    if article.author:
+        source += f" by {article.author}"
+    if article.site and article.site != article.author:
+        source += f", published by {article.site}"
+    return f"This audio was generated with AI from {source}."
+
+
 def written_date(iso: str) -> str:
     """'2023-11-14' → 'November 14, 2023', a form every normaliser reads."""
     try:
@@ -43,10 +53,13 @@ def written_date(iso: str) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def block_texts(article: Article, intro: bool = True) -> list[tuple[str, str]]:
-    """(kind, written text) for every block that will be spoken, intro first."""
+def block_texts(article: Article, intro: bool = True, outro: bool = True) -> list[tuple[str, str]]:
+    """(kind, written text) for every block that will be spoken: intro, body, outro."""
     texts = [("intro", intro_text(article))] if intro else []
-    return texts + [(block.kind, block.text) for block in article.blocks]
+    texts += [(block.kind, block.text) for block in article.blocks]
+    if outro:
+        texts.append(("outro", outro_text(article)))
+    return texts
 
 
 def build_script(
@@ -54,12 +67,13 @@ def build_script(
     lang: str | None = None,
     intro: bool = True,
     options: SpeechOptions | None = None,
+    outro: bool = True,
 ) -> Script:
-    """Split and normalise every block; the intro comes first as its own block."""
+    """Split and normalise every block; the intro comes first, the AI disclosure last."""
     options = options or SpeechOptions()
     language = lang or options.lang or article.lang or "en"
     blocks: list[ScriptBlock] = []
-    for kind, text in block_texts(article, intro):
+    for kind, text in block_texts(article, intro, outro):
         sentences = []
         for written in split_sentences(text):
             spoken = normalize(
@@ -86,13 +100,14 @@ def list_changes(
     lang: str | None = None,
     intro: bool = True,
     options: SpeechOptions | None = None,
+    outro: bool = True,
 ) -> list[PlacedChange]:
     """Every rewrite the normaliser makes in ARTICLE, in reading order."""
     options = options or SpeechOptions()
     language = lang or options.lang or article.lang or "en"
     placed = []
     first = 0 if intro else 1
-    for number, (_kind, text) in enumerate(block_texts(article, intro), start=first):
+    for number, (_kind, text) in enumerate(block_texts(article, intro, outro), start=first):
         cursor = 0
         for sentence in split_sentences(text):
             start = text.find(sentence, cursor)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .engines.base import Clip, Engine
 from .errors import EngineError
@@ -39,16 +39,10 @@ def synthesize_sentence(engine: Engine, spoken: str) -> Clip:
     return Clip(gap.join(c.pcm for c in clips), rate)
 
 
-def synthesize_script(
-    script: Script, engine: Engine, progress: Progress | None = None
-) -> list[list[Clip]]:
-    """Synthesise every sentence of SCRIPT; the result mirrors script.blocks[i].sentences[j]."""
-    result: list[list[Clip]] = []
+def iter_clips(script: Script, engine: Engine, progress: Progress | None = None) -> Iterator[Clip]:
+    """Synthesise every sentence of SCRIPT in reading order, one clip at a time."""
     for block in script.blocks:
-        clips = []
         for sentence in block.sentences:
-            clips.append(synthesize_sentence(engine, sentence.spoken))
+            yield synthesize_sentence(engine, sentence.spoken)
             if progress:
                 progress(1)
-        result.append(clips)
-    return result

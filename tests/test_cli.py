@@ -48,7 +48,11 @@ def test_script_previews_the_spoken_text(runner):
     result = runner.invoke(cli, ["script", str(SAMPLE_HTML)])
     assert result.exit_code == 0, result.output
     blocks = result.output.strip().split("\n\n")
-    assert len(blocks) == 12  # intro + eleven paragraphs
+    assert len(blocks) == 13  # intro + eleven paragraphs + the AI disclosure
+    assert blocks[-1] == (
+        "This audio was generated with A I from an article by Nate Ostiller and The Kyiv "
+        "Independent news desk, published by The Kyiv Independent."
+    )
     assert blocks[0].startswith("Austin: South Korea's allies concerned")
     assert "By Nate Ostiller and The Kyiv Independent news desk" in blocks[0]
     assert "November fourteenth, twenty twenty three" in blocks[0]
@@ -83,7 +87,11 @@ def test_article_with_piper_writes_a_tagged_mp3(tmp_path, runner, monkeypatch):
     assert result.exit_code == 0, result.output
     out = tmp_path / f"{SLUG}.mp3"
     assert out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temp files left
+    names = sorted(p.name for p in tmp_path.iterdir())  # audio and sidecars, no temp files
+    assert names == sorted(
+        f"{SLUG}{suffix}"
+        for suffix in (".mp3", ".vtt", ".srt", ".chapters.json", ".transcript.json", ".jpg")
+    )
 
     audio = MP3(out)
     assert audio.info.channels == 1
@@ -227,5 +235,6 @@ def test_text_file_source(tmp_path, runner):
     result = runner.invoke(cli, ["script", str(story)])
     assert result.exit_code == 0
     assert result.output == (
-        "Quiet night in Kyiv. By Jane Doe.\n\nThe city had zero alerts on November fourteenth.\n"
+        "Quiet night in Kyiv. By Jane Doe.\n\nThe city had zero alerts on November fourteenth."
+        "\n\nThis audio was generated with A I from an article by Jane Doe.\n"
     )

@@ -1,0 +1,147 @@
+"""Episode artwork: the user's file, else the article's lead image, else a generated cover.
+
+Podcast apps want a square RGB JPEG or PNG between 1400 and 3000 pixels a side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import textwrap
+from pathlib import Path
+
+from .errors import OutputError
+
+log = logging.getLogger(__name__)
+MIN_SIDE = 1400
+MAX_SIDE = 3000
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+PALETTE = [  # background, accent
+    ((16, 42, 67), (255, 196, 0)),
+    ((33, 33, 33), (0, 173, 181)),
+    ((92, 26, 46), (255, 214, 165)),
+    ((20, 70, 60), (240, 240, 200)),
+    ((44, 62, 80), (231, 76, 60)),
+    ((59, 30, 84), (180, 220, 255)),
+]
+
+
+def square(image: object) -> object:
+    """Centre-crop to a square and scale into [MIN_SIDE, MAX_SIDE], RGB."""
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    picture = image.convert("RGB")
+    side = min(picture.size)
+    left = (picture.width - side) // 2
+    top = (picture.height - side) // 2
+    picture = picture.crop((left, top, left + side, top + side))
+    target = min(max(side, MIN_SIDE), MAX_SIDE)
+    if target != side:
+        picture = picture.resize((target, target), Image.Resampling.LANCZOS)
+    return picture
+
+
+def save_jpeg(image: object, path: Path) -> Path:
+    from PIL import Image
+
+    assert isinstance(image, Image.Image)
+    image.save(path, "JPEG", quality=88, optimize=True)
+    return path
+
+
+def from_file(source: Path, path: Path) -> Path:
+    """The user's --cover FILE, squared and saved as JPEG at PATH."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(source) as image:
+            return save_jpeg(square(image), path)
+    except (OSError, UnidentifiedImageError) as exc:
+        raise OutputError(f"cannot use {source} as a cover: {exc}") from None
+
+
+def from_url(url: str, path: Path, timeout_s: float = 10.0) -> Path | None:
+    """Download the article's lead image; None (with a warning) when that fails."""
+    import httpx
+    from PIL import Image, UnidentifiedImageError
+
+    from .fetch import USER_AGENT
+
+    try:
+        with httpx.Client(
+            follow_redirects=True, timeout=timeout_s, headers={"User-Agent": USER_AGENT}
+        ) as client:
+            response = client.get(url)
+        if response.status_code >= 400:
+            raise ValueError(f"HTTP {response.status_code}")
+        if not response.headers.get("content-type", "image/").startswith("image/"):
+            raise ValueError(f"not an image ({response.headers.get('content-type')})")
+        if len(response.content) > MAX_IMAGE_BYTES:
+            raise ValueError("image too large")
+        with Image.open(io.BytesIO(response.content)) as image:
+            return save_jpeg(square(image), path)
+    except (httpx.HTTPError, ValueError, OSError, UnidentifiedImageError) as exc:
+        log.info("lead image %s not used (%s); generating a cover", url, exc)
+        return None
+
+
+def generate(
+    title: str, site: str | None, date: str | None, path: Path, side: int = MIN_SIDE
+) -> Path:
+    """A plain typographic cover: the title large, the site and date below, an AI-voice note."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    seed = int(hashlib.sha256((site or title).encode()).hexdigest(), 16)
+    background, accent = PALETTE[seed % len(PALETTE)]
+    image = Image.new("RGB", (side, side), background)
+    draw = ImageDraw.Draw(image)
+    margin = side // 12
+    draw.rectangle((margin, margin, margin + side // 6, margin + side // 60), fill=accent)
+
+    size = side // 11
+    for _ in range(12):  # shrink until the title fits in the middle of the square
+        font = ImageFont.load_default(size=size)
+        width_chars = max(8, int((side - 2 * margin) / (size * 0.5)))
+        lines = textwrap.wrap(title, width=width_chars)
+        height = len(lines) * size * 1.2
+        if height <= side * 0.55 and len(lines) <= 7:
+            break
+        size = int(size * 0.88)
+    y = margin * 2
+    for line in lines:
+        draw.text((margin, y), line, font=font, fill=(255, 255, 255))
+        y += int(size * 1.2)
+
+    small = ImageFont.load_default(size=side // 28)
+    footer = " · ".join(part for part in (site, date) if part)
+    if footer:
+        draw.text((margin, side - margin * 2), footer, font=small, fill=accent)
+    draw.text(
+        (margin, side - margin - side // 40),
+        "Narrated with an AI voice",
+        font=small,
+        fill=(200, 200, 200),
+    )
+    return save_jpeg(image, path)
+
+
+def make_cover(
+    path: Path,
+    *,
+    title: str,
+    site: str | None,
+    date: str | None,
+    cover_file: Path | None = None,
+    image_url: str | None = None,
+    fetch: bool = True,
+) -> Path:
+    """Write the episode's cover to PATH, from the best source available."""
+    if cover_file is not None:
+        return from_file(cover_file, path)
+    if image_url and fetch and image_url.startswith(("http://", "https://")):
+        fetched = from_url(image_url, path)
+        if fetched:
+            return fetched
+    return generate(title, site, date, path)
