@@ -37,7 +37,7 @@ FORMATS = {
 SUFFIX_FORMATS = {f.suffix: f.name for f in FORMATS.values()} | {".aac": "m4a", ".ogg": "opus"}
 
 # Lossy encoders raise inter-sample peaks a little; limit below the ceiling to stay under it.
-PEAK_HEADROOM_DB = 0.5
+PEAK_HEADROOM_DB = 1.0
 
 
 def format_for(path: Path, explicit: str | None = None) -> AudioFormat:
@@ -186,10 +186,10 @@ def parse_ebur128(stderr: str) -> dict[str, float]:
 
 
 def mastering_chain(gain_db: float, ceiling_db: float, rate: int) -> str:
-    """Gain, then a look-ahead limiter run at 4× the rate so it catches inter-sample peaks."""
+    """Gain, then a look-ahead peak limiter, then the output rate."""
     limit = 10 ** (ceiling_db / 20)
     return (
-        f"volume={gain_db:.3f}dB,aresample={rate * 4},"
+        f"volume={gain_db:.3f}dB,"
         f"alimiter=limit={limit:.5f}:attack=1:release=60:level=false,aresample={rate}"
     )
 

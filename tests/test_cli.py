@@ -111,6 +111,13 @@ def test_article_with_piper_writes_a_tagged_mp3(tmp_path, runner, monkeypatch):
     comment = str(tags.getall("COMM")[0])
     assert "generated with AI" in comment
 
+    from tests.test_master import ebur128
+
+    integrated, peak = ebur128(out)
+    assert abs(integrated + 16) <= 1.0 and peak <= -1.0
+    chapters = [str(c.sub_frames["TIT2"]) for c in tags.getall("CHAP")]
+    assert chapters == ["Introduction", str(tags["TIT2"]), "About this audio"]
+
     if shutil.which("ffprobe"):
         probe = subprocess.run(
             [

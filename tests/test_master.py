@@ -64,9 +64,16 @@ ARTICLE = Article(
 
 
 def tags(key: str = "k") -> EpisodeTags:
-    return EpisodeTags(title=ARTICLE.title, artist=ARTICLE.author, album=ARTICLE.site,
-                       date=ARTICLE.date, language="en", comment="Generated with AI by narrate.",
-                       url=ARTICLE.url, key=key)
+    return EpisodeTags(
+        title=ARTICLE.title,
+        artist=ARTICLE.author,
+        album=ARTICLE.site,
+        date=ARTICLE.date,
+        language="en",
+        comment="Generated with AI by narrate.",
+        url=ARTICLE.url,
+        key=key,
+    )
 
 
 def render(out: Path, fmt: str = "mp3", article: Article = ARTICLE, **options: object):
@@ -79,8 +86,21 @@ def render(out: Path, fmt: str = "mp3", article: Article = ARTICLE, **options: o
 
 def ebur128(path: Path) -> tuple[float, float]:
     stderr = subprocess.run(
-        [ffmpeg_path(), "-hide_banner", "-nostats", "-i", str(path), "-filter_complex",
-         "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True, check=True,
+        [
+            ffmpeg_path(),
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-filter_complex",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     summary = stderr[stderr.rfind("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
@@ -90,8 +110,22 @@ def ebur128(path: Path) -> tuple[float, float]:
 
 def decode(path: Path, rate: int = 44100) -> np.ndarray:
     raw = subprocess.run(
-        [ffmpeg_path(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar",
-         str(rate), "-"], capture_output=True, check=True,
+        [
+            ffmpeg_path(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "-",
+        ],
+        capture_output=True,
+        check=True,
     ).stdout
     return np.frombuffer(raw, dtype="<i2").astype(np.float64)
 
@@ -153,8 +187,14 @@ def test_mp3_loudness_chapters_tags_cover_and_sidecars(tmp_path):
     assert tags_.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
 
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["episode.chapters.json", "episode.jpg", "episode.mp3", "episode.srt",
-                     "episode.transcript.json", "episode.vtt"]
+    assert names == [
+        "episode.chapters.json",
+        "episode.jpg",
+        "episode.mp3",
+        "episode.srt",
+        "episode.transcript.json",
+        "episode.vtt",
+    ]
     with Image.open(tmp_path / "episode.jpg") as image:
         assert image.mode == "RGB" and image.width == image.height
         assert 1400 <= image.width <= 3000
@@ -175,7 +215,8 @@ def test_mp3_loudness_chapters_tags_cover_and_sidecars(tmp_path):
     transcript = json.loads((tmp_path / "episode.transcript.json").read_text())
     assert transcript["version"] == "1.0.0"
     assert [s["body"] for s in transcript["segments"]][:2] == [
-        "Kyiv prepares for winter.", "By Jane Doe, The Example Times."
+        "Kyiv prepares for winter.",
+        "By Jane Doe, The Example Times.",
     ]
     srt = (tmp_path / "episode.srt").read_text()
     assert srt.startswith("1\n00:00:00,")
@@ -185,10 +226,14 @@ def test_mp3_loudness_chapters_tags_cover_and_sidecars(tmp_path):
 def test_ffprobe_lists_the_chapters(tmp_path):
     out = tmp_path / "episode.mp3"
     _, episode = render(out)
-    probe = json.loads(subprocess.run(
-        ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(out)],
-        capture_output=True, text=True, check=True,
-    ).stdout)
+    probe = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     found = [(float(c["start_time"]), c["tags"]["title"]) for c in probe["chapters"]]
     expected = [(c.start, c.title) for c in episode.chapters]
     assert [t for _, t in found] == [t for _, t in expected]
@@ -217,7 +262,9 @@ def test_pauses_are_the_pauses_heard(tmp_path):
     first, second = episode.cues[3], episode.cues[4]  # two sentences of one paragraph
     assert second.start - first.end == pytest.approx(0.5, abs=0.002)
     heading = next(i for i, c in enumerate(episode.cues) if c.written == "Power grid")
-    assert episode.cues[heading].start - episode.cues[heading - 1].end == pytest.approx(1.5, abs=0.002)
+    assert episode.cues[heading].start - episode.cues[heading - 1].end == pytest.approx(
+        1.5, abs=0.002
+    )
 
 
 def test_m4a_has_mp4_chapters_tags_and_cover(tmp_path):
@@ -255,8 +302,24 @@ def test_intro_and_outro_music(tmp_path):
     music = tmp_path / "music.wav"
     t = np.arange(int(6 * 44100)) / 44100
     samples = (0.3 * np.sin(2 * math.pi * 523 * t) * 32767).astype("<i2")
-    subprocess.run([ffmpeg_path(), "-v", "error", "-f", "s16le", "-ar", "44100", "-ac", "1",
-                    "-i", "-", str(music)], input=samples.tobytes(), check=True)
+    subprocess.run(
+        [
+            ffmpeg_path(),
+            "-v",
+            "error",
+            "-f",
+            "s16le",
+            "-ar",
+            "44100",
+            "-ac",
+            "1",
+            "-i",
+            "-",
+            str(music),
+        ],
+        input=samples.tobytes(),
+        check=True,
+    )
     plain = tmp_path / "plain.mp3"
     _, without = render(plain)
     out = tmp_path / "music.mp3"
@@ -265,7 +328,9 @@ def test_intro_and_outro_music(tmp_path):
     assert episode.duration > without.duration + 5
     audio = decode(out)
     assert np.abs(audio[44100 : 2 * 44100]).max() > 1000  # the music, before the first word
-    tail = audio[int((episode.cues[-1].end + 1.0) * 44100) : int((episode.cues[-1].end + 2) * 44100)]
+    tail = audio[
+        int((episode.cues[-1].end + 1.0) * 44100) : int((episode.cues[-1].end + 2) * 44100)
+    ]
     assert np.abs(tail).max() > 1000  # and after the last one
     integrated, peak = ebur128(out)
     assert abs(integrated + 16) <= 1.0 and peak <= -1.0
@@ -291,12 +356,18 @@ def test_lead_image_from_the_page(tmp_path, server):
     picture = tmp_path / "lead.jpg"
     Image.new("RGB", (1600, 900), (20, 200, 40)).save(picture)
     server.routes["/lead.jpg"] = Route(body=picture.read_bytes(), content_type="image/jpeg")
-    cover = make_cover(tmp_path / "c.jpg", title="T", site="S", date=None,
-                       image_url=server.url("/lead.jpg"))
+    cover = make_cover(
+        tmp_path / "c.jpg", title="T", site="S", date=None, image_url=server.url("/lead.jpg")
+    )
     with Image.open(cover) as image:
         assert image.size == (1400, 1400) and image.getpixel((700, 700))[1] > 150
-    missing = make_cover(tmp_path / "d.jpg", title="A title", site="S", date="2023-11-14",
-                         image_url=server.url("/nope.jpg"))
+    missing = make_cover(
+        tmp_path / "d.jpg",
+        title="A title",
+        site="S",
+        date="2023-11-14",
+        image_url=server.url("/nope.jpg"),
+    )
     with Image.open(missing) as image:  # generated instead
         assert image.size == (1400, 1400)
 
@@ -319,8 +390,18 @@ def test_longer_article_with_headings_end_to_end(tmp_path):
     headings = [b.text for b in article.blocks if b.kind == "heading"]
     assert len(headings) == 6
     out = tmp_path / "nyt.mp3"
-    result = CliRunner().invoke(cli, ["article", str(SAMPLES / "nytimes-winter-underground.html"),
-                                      "--engine", "espeak", "-o", str(out), "--no-remote-cover"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "article",
+            str(SAMPLES / "nytimes-winter-underground.html"),
+            "--engine",
+            "espeak",
+            "-o",
+            str(out),
+            "--no-remote-cover",
+        ],
+    )
     assert result.exit_code == 0, result.output
     integrated, peak = ebur128(out)
     assert abs(integrated + 16) <= 1.0 and peak <= -1.0
