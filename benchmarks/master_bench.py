@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 RATE = 22050
 
 
-def clips(count: int):  # noqa: ANN201 - a generator of Clips
+def clips(count: int):
     import numpy as np
 
     from narrate.engines.base import Clip
@@ -38,7 +38,7 @@ def clips(count: int):  # noqa: ANN201 - a generator of Clips
         yield Clip((tone * 32767).astype("<i2").tobytes(), RATE)
 
 
-def script_with(count: int):  # noqa: ANN201 - a Script of COUNT sentences
+def script_with(count: int):
     from narrate.model import Article, Script, ScriptBlock, Sentence
 
     blocks = []

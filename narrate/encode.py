@@ -186,10 +186,10 @@ def parse_ebur128(stderr: str) -> dict[str, float]:
 
 
 def mastering_chain(gain_db: float, ceiling_db: float, rate: int) -> str:
-    """Gain, then a look-ahead peak limiter, then the output rate."""
+    """Gain, then a look-ahead limiter at twice the output rate (to see between samples)."""
     limit = 10 ** (ceiling_db / 20)
     return (
-        f"volume={gain_db:.3f}dB,"
+        f"volume={gain_db:.3f}dB,aresample={rate * 2},"
         f"alimiter=limit={limit:.5f}:attack=1:release=60:level=false,aresample={rate}"
     )
 
@@ -259,7 +259,7 @@ def encode(
             break
         gain += error * 1.2  # the limiter gives back less than the gain added
     result: dict[str, float] = {}
-    for _ in range(2):
+    for _ in range(3):
         chain = mastering_chain(gain, ceiling, rate)
         encode_once(timeline, out, audio_format, bitrate, music, metadata_file, chain)
         result = measure_file(out)
@@ -269,7 +269,7 @@ def encode(
             break
         gain += error
         if over > 0:
-            ceiling -= over + 0.2
+            ceiling -= over + 0.3
     return result
 
 

@@ -290,7 +290,7 @@ def test_opus_and_wav(tmp_path):
     assert OggOpus(opus).tags["title"] == [ARTICLE.title]
     assert "metadata_block_picture" in OggOpus(opus).tags
     wav = tmp_path / "b.wav"
-    _, episode = render(wav, "wav", loudness=-19.0)
+    _, _episode = render(wav, "wav", loudness=-19.0)
     info = WAVE(wav)
     assert info.info.sample_rate == 44100 and info.info.channels == 1
     assert str(info.tags["TIT2"]) == ARTICLE.title
@@ -300,7 +300,7 @@ def test_opus_and_wav(tmp_path):
 
 def test_intro_and_outro_music(tmp_path):
     music = tmp_path / "music.wav"
-    t = np.arange(int(6 * 44100)) / 44100
+    t = np.arange(6 * 44100) / 44100
     samples = (0.3 * np.sin(2 * math.pi * 523 * t) * 32767).astype("<i2")
     subprocess.run(
         [
