@@ -77,11 +77,23 @@ def read_file(path: Path) -> Page:
 
 def fetch_url(url: str) -> Page:
     """GET an article URL with a timeout, redirects, a size cap and content-type checks."""
+    data, mime, charset, final_url = get(url)
+    if mime and mime not in HTML_TYPES | TEXT_TYPES:
+        raise SourceError(f"cannot narrate {url}: it is {mime}, not a web page or text")
+    if not mime and looks_binary(data):
+        raise SourceError(f"cannot narrate {url}: it is not a web page or text")
+    text = decode(data, charset)
+    kind = "text" if mime in TEXT_TYPES else ("html" if mime else sniff_kind(text))
+    return Page(text, kind, final_url, url)
+
+
+def get(url: str, accept: str | None = None) -> tuple[bytes, str, str | None, str]:
+    """GET URL → (body, mime type, charset, final URL), within the timeout and size limits."""
     import httpx
 
     headers = {
         "User-Agent": USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5,*/*;q=0.1",
+        "Accept": accept or "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5,*/*;q=0.1",
         "Accept-Language": "en;q=0.9,*;q=0.5",
     }
     try:
@@ -100,21 +112,15 @@ def fetch_url(url: str) -> Page:
                     f"cannot fetch {url}: HTTP {response.status_code} {reason}".rstrip()
                 )
             mime, charset = parse_content_type(response.headers.get("content-type", ""))
-            if mime and mime not in HTML_TYPES | TEXT_TYPES:
-                raise SourceError(f"cannot narrate {url}: it is {mime}, not a web page or text")
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > MAX_BYTES:
-                raise SourceError(
-                    f"cannot fetch {url}: page is larger than {MAX_BYTES // 2**20} MB"
-                )
+                raise SourceError(f"cannot fetch {url}: larger than {MAX_BYTES // 2**20} MB")
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > MAX_BYTES:
-                    raise SourceError(
-                        f"cannot fetch {url}: page is larger than {MAX_BYTES // 2**20} MB"
-                    )
+                    raise SourceError(f"cannot fetch {url}: larger than {MAX_BYTES // 2**20} MB")
                 chunks.append(chunk)
             final_url = str(response.url)
     except httpx.TooManyRedirects:
@@ -125,12 +131,7 @@ def fetch_url(url: str) -> Page:
         raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
     except httpx.HTTPError as exc:
         raise SourceError(f"cannot fetch {url}: {describe_network_error(exc)}") from None
-    data = b"".join(chunks)
-    if not mime and looks_binary(data):
-        raise SourceError(f"cannot narrate {url}: it is not a web page or text")
-    text = decode(data, charset)
-    kind = "text" if mime in TEXT_TYPES else ("html" if mime else sniff_kind(text))
-    return Page(text, kind, final_url, url)
+    return b"".join(chunks), mime, charset, final_url
 
 
 def describe_network_error(exc: Exception) -> str:

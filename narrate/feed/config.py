@@ -1,0 +1,131 @@
+"""A feed folder's settings: feed.toml (channel details, voice and mastering settings)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from ..errors import NarrateError
+
+CONFIG_NAME = "feed.toml"
+LIBRARY_NAME = "library.sqlite"
+# The Podcasting 2.0 namespace's UUIDv5 namespace for podcast:guid.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+ITUNES_CATEGORIES = {
+    "Arts",
+    "Business",
+    "Comedy",
+    "Education",
+    "Fiction",
+    "Government",
+    "History",
+    "Health & Fitness",
+    "Kids & Family",
+    "Leisure",
+    "Music",
+    "News",
+    "Religion & Spirituality",
+    "Science",
+    "Society & Culture",
+    "Sports",
+    "Technology",
+    "True Crime",
+    "TV & Film",
+}
+
+
+class FeedError(NarrateError):
+    """A feed folder is missing, incomplete or misconfigured."""
+
+
+@dataclass
+class FeedConfig:
+    """Everything `narrate feed init` asks for, plus the voice and mastering defaults."""
+
+    title: str
+    author: str
+    email: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    category: str = "News"
+    subcategory: str = ""
+    explicit: bool = False
+    image: str = ""  # file name inside the feed folder
+    locked: bool = True
+    # voice and mastering, overridable per run
+    engine: str = "piper"
+    voice: str = ""
+    lang: str = ""  # article language override; empty: each page's own
+    loudness: float = -16.0
+    bitrate: str = "64k"
+    format: str = "mp3"
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url.rstrip("/") + "/feed.xml"
+
+    @property
+    def podcast_guid(self) -> str:
+        """UUIDv5 of the feed URL without scheme and trailing slashes, as the spec defines."""
+        bare = self.feed_url.split("://", 1)[-1].rstrip("/")
+        return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+    def url(self, relative: str) -> str:
+        return self.base_url.rstrip("/") + "/" + relative.lstrip("/")
+
+    def validate(self) -> None:
+        if not self.base_url.startswith(("http://", "https://")):
+            raise FeedError(f"base URL must start with http:// or https://, not {self.base_url!r}")
+        if "@" not in self.email:
+            raise FeedError(f"owner e-mail {self.email!r} is not an e-mail address")
+        if self.category not in ITUNES_CATEGORIES:
+            raise FeedError(
+                f"unknown category {self.category!r}: use one of Apple's, e.g. News, Technology"
+            )
+        if self.format not in ("mp3", "m4a", "opus"):
+            raise FeedError("feed audio format must be mp3, m4a or opus")
+
+
+def load_config(folder: Path) -> FeedConfig:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    path = folder / CONFIG_NAME
+    if not path.exists():
+        raise FeedError(f"{folder} is not a feed folder (no {CONFIG_NAME}): run narrate feed init")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FeedError(f"cannot read {path}: {exc}") from None
+    channel = {**data.get("feed", {}), **data.get("narration", {})}
+    known = {f.name for f in fields(FeedConfig)}
+    unknown = set(channel) - known
+    if unknown:
+        raise FeedError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    try:
+        config = FeedConfig(**channel)
+    except TypeError as exc:
+        raise FeedError(f"{path}: {exc}") from None
+    config.validate()
+    return config
+
+
+NARRATION_KEYS = ("engine", "voice", "lang", "loudness", "bitrate", "format")
+
+
+def save_config(folder: Path, config: FeedConfig) -> None:
+    import tomli_w
+
+    from ..files import write_atomic
+
+    values = asdict(config)
+    document = {
+        "feed": {k: v for k, v in values.items() if k not in NARRATION_KEYS},
+        "narration": {k: values[k] for k in NARRATION_KEYS},
+    }
+    header = "# narrate feed settings. [feed]: the podcast channel; [narration]: voice and audio.\n"
+    write_atomic(folder / CONFIG_NAME, header + tomli_w.dumps(document))

@@ -1,0 +1,103 @@
+"""The episode library: one SQLite file per feed folder."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS episodes (
+    guid TEXT PRIMARY KEY,          -- stable: from the article's canonical URL
+    source TEXT NOT NULL,           -- what was added (URL or file)
+    url TEXT,                       -- the article's canonical URL
+    title TEXT NOT NULL,
+    author TEXT,
+    site TEXT,
+    published TEXT NOT NULL,        -- ISO date: the article's, else the day narrate first saw it
+    excerpt TEXT,
+    narration_key TEXT NOT NULL,    -- hash of everything that shapes the audio
+    audio TEXT NOT NULL,            -- file name inside episodes/
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    duration REAL NOT NULL,
+    sentences INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    source TEXT PRIMARY KEY,        -- a feed URL, OPML or URL list to re-read on update
+    kind TEXT NOT NULL,
+    added TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    guid: str
+    source: str
+    url: str | None
+    title: str
+    author: str | None
+    site: str | None
+    published: str
+    excerpt: str | None
+    narration_key: str
+    audio: str
+    mime: str
+    size: int
+    duration: float
+    sentences: int
+    first_seen: str
+    updated: str
+
+
+class Library:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def episodes(self) -> list[EpisodeRecord]:
+        rows = self.db.execute("SELECT * FROM episodes ORDER BY published DESC, guid").fetchall()
+        return [EpisodeRecord(**dict(row)) for row in rows]
+
+    def get(self, guid: str) -> EpisodeRecord | None:
+        row = self.db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
+        return EpisodeRecord(**dict(row)) if row else None
+
+    def find_by_source(self, source: str) -> EpisodeRecord | None:
+        row = self.db.execute("SELECT * FROM episodes WHERE source = ?", (source,)).fetchone()
+        return EpisodeRecord(**dict(row)) if row else None
+
+    def put(self, record: EpisodeRecord) -> None:
+        columns = list(EpisodeRecord.__dataclass_fields__)
+        placeholders = ", ".join("?" for _ in columns)
+        with self.db:
+            self.db.execute(
+                f"INSERT OR REPLACE INTO episodes ({', '.join(columns)}) VALUES ({placeholders})",
+                [getattr(record, c) for c in columns],
+            )
+
+    def delete(self, guid: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM episodes WHERE guid = ?", (guid,))
+
+    def add_source(self, source: str, kind: str, when: str) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO sources (source, kind, added) VALUES (?, ?, ?)",
+                (source, kind, when),
+            )
+
+    def sources(self) -> list[tuple[str, str]]:
+        return [
+            (r["source"], r["kind"])
+            for r in self.db.execute("SELECT source, kind FROM sources ORDER BY added, source")
+        ]
