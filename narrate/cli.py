@@ -217,6 +217,13 @@ def make_master_options(out: Path, params: dict[str, Any]) -> Any:
 @speech_options
 @master_options
 @click.option("-f", "--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--no-cache", is_flag=True, help="Synthesise every sentence afresh.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="CPU threads for synthesis (default: all cores).",
+)
 @quiet_option
 @click.pass_context
 def article(
@@ -234,7 +241,9 @@ def article(
     Beside the audio go OUT.vtt and OUT.srt (transcripts), OUT.chapters.json and
     OUT.transcript.json (Podcasting 2.0) and OUT.jpg (cover), unless --no-sidecars.
     """
+    from .cache import SegmentCache
     from .encode import FORMATS
+    from .engines import get_engine
     from .pipeline import narrate_script, prepare_script, slugify
 
     quiet = is_quiet(ctx, quiet)
@@ -255,6 +264,8 @@ def article(
             master_options=mastering,
             progress=advance,
             on_start=start,
+            cache=None if params["no_cache"] else SegmentCache(),
+            engine=get_engine(engine, voice=voice, lang=script.lang, threads=params["jobs"]),
         )
     if not quiet:
         if result.skipped:
@@ -355,6 +366,31 @@ def voices(engine: str | None) -> None:
             click.echo(f"  {voice.name:<22} {voice.language:<10} {voice.description}")
         if len(found) > len(shown):
             click.echo(f"  … and {len(found) - len(shown)} more (narrate voices --engine {name})")
+
+
+@cli.group()
+def cache() -> None:
+    """The cache of synthesised sentences (re-narrating unchanged text costs nothing)."""
+
+
+@cache.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many clips it holds and its size limit."""
+    from .cache import SegmentCache
+
+    info = SegmentCache().info()
+    click.echo(
+        f"{info.path}\n{info.entries} clips, {info.bytes / 2**20:.1f} MB "
+        f"(limit {info.max_bytes / 2**20:.0f} MB; set NARRATE_CACHE_MAX_MB to change)"
+    )
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Delete every cached clip."""
+    from .cache import SegmentCache
+
+    click.echo(f"Removed {SegmentCache().clear()} clips")
 
 
 # --- feeds ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import OutputError
@@ -16,6 +17,10 @@ from .extract import extract_page
 from .fetch import fetch
 from .model import Article, Script
 from .script import SpeechOptions, build_script
+
+if TYPE_CHECKING:
+    from .cache import SegmentCache
+    from .engines.base import Engine
 
 DEFAULT_ENGINE = "piper"
 
@@ -80,6 +85,8 @@ def narrate_script(
     master_options: object | None = None,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    cache: SegmentCache | None = None,
+    engine: Engine | None = None,
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE."""
     from .encode import format_for
@@ -93,7 +100,7 @@ def narrate_script(
         if isinstance(master_options, MasterOptions)
         else MasterOptions(format_for(out))
     )
-    engine = get_engine(engine_name, voice=voice, lang=script.lang)
+    engine = engine or get_engine(engine_name, voice=voice, lang=script.lang)
     key = narration_key(script, engine.name, engine.voice, options.settings())
     words = script.article.word_count
     if out.exists():
@@ -118,14 +125,10 @@ def narrate_script(
     )
     if on_start:
         on_start(len(script.sentences))
-    episode = master(
-        script,
-        iter_clips(script, engine, progress),
-        out,
-        rate=engine.sample_rate,
-        tags=tags,
-        options=options,
-    )
+    clips = iter_clips(script, engine, progress, cache)
+    episode = master(script, clips, out, rate=engine.sample_rate, tags=tags, options=options)
+    if cache is not None:
+        cache.evict()
     return NarrationResult(
         episode.path, episode.duration, len(script.sentences), words, sidecars=episode.sidecars
     )

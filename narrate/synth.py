@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from .cache import SegmentCache
 from .engines.base import Clip, Engine
 from .errors import EngineError
 from .model import Script
@@ -26,9 +27,16 @@ def engine_text(spoken: str) -> str:
     return text.replace("..", ".")
 
 
-def synthesize_sentence(engine: Engine, spoken: str) -> Clip:
-    """Speak one sentence, splitting it at clause boundaries if the engine needs shorter text."""
-    pieces = split_long(engine_text(spoken), engine.max_chars)
+def synthesize_sentence(engine: Engine, spoken: str, cache: SegmentCache | None = None) -> Clip:
+    """Speak one sentence (from the cache when an identical one was spoken before), splitting
+    it at clause boundaries if the engine needs shorter text."""
+    text = engine_text(spoken)
+    key = cache.key(engine.identity(), text) if cache is not None else ""
+    if cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    pieces = split_long(text, engine.max_chars)
     clips = [engine.synthesize(piece) for piece in pieces]
     if not clips:
         raise EngineError("nothing to synthesise")
@@ -36,13 +44,21 @@ def synthesize_sentence(engine: Engine, spoken: str) -> Clip:
     if any(c.rate != rate for c in clips):
         raise EngineError(f"{engine.name} returned clips at different sample rates")
     gap = bytes(int(rate * PIECE_GAP_S) * 2)
-    return Clip(gap.join(c.pcm for c in clips), rate)
+    clip = Clip(gap.join(c.pcm for c in clips), rate)
+    if cache is not None:
+        cache.put(key, clip)
+    return clip
 
 
-def iter_clips(script: Script, engine: Engine, progress: Progress | None = None) -> Iterator[Clip]:
+def iter_clips(
+    script: Script,
+    engine: Engine,
+    progress: Progress | None = None,
+    cache: SegmentCache | None = None,
+) -> Iterator[Clip]:
     """Synthesise every sentence of SCRIPT in reading order, one clip at a time."""
     for block in script.blocks:
         for sentence in block.sentences:
-            yield synthesize_sentence(engine, sentence.spoken)
+            yield synthesize_sentence(engine, sentence.spoken, cache)
             if progress:
                 progress(1)

@@ -79,3 +79,18 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture
 def sample_html() -> str:
     return SAMPLE_HTML.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_segment_cache(tmp_path_factory):
+    """Tests never read or fill the user's own segment cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("segment-cache")
+    previous = os.environ.get("NARRATE_CACHE_DIR")
+    os.environ["NARRATE_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("NARRATE_CACHE_DIR", None)
+    else:
+        os.environ["NARRATE_CACHE_DIR"] = previous

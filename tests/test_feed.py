@@ -58,7 +58,8 @@ def site(server):
     )
     server.routes["/rss.xml"] = Route(
         body=f"<?xml version='1.0'?><rss version='2.0'><channel><title>Example</title>"
-        f"{items}</channel></rss>".encode(), content_type="application/rss+xml",
+        f"{items}</channel></rss>".encode(),
+        content_type="application/rss+xml",
     )
     return server
 
@@ -66,9 +67,14 @@ def site(server):
 @pytest.fixture
 def feed_dir(tmp_path):
     folder = tmp_path / "feed"
-    config = FeedConfig(title="Example News <Audio> & More", author="Narrate Desk",
-                        email="desk@example.com", base_url="http://127.0.0.1:9/podcast/",
-                        description="Articles, narrated.", engine="espeak")
+    config = FeedConfig(
+        title="Example News <Audio> & More",
+        author="Narrate Desk",
+        email="desk@example.com",
+        base_url="http://127.0.0.1:9/podcast/",
+        description="Articles, narrated.",
+        engine="espeak",
+    )
     init_feed(folder, config)
     return folder
 
@@ -114,7 +120,6 @@ def test_feed_from_a_site_rss_parses_with_podcastparser_and_feedparser(site, fee
         assert enclosure["mime_type"] == "audio/mpeg"
         assert episode["total_time"] > 5
         assert episode["guid"]
-        assert episode["chapters"] if "chapters" in episode else True
     root = etree.fromstring(xml)
     items = root.findall("channel/item")
     for item in items:
@@ -130,8 +135,9 @@ def test_feed_from_a_site_rss_parses_with_podcastparser_and_feedparser(site, fee
 
 
 def test_podcast_guid_follows_the_spec():
-    config = FeedConfig(title="t", author="a", email="a@b.c",
-                        base_url="https://mp3s.nashownotes.com/")
+    config = FeedConfig(
+        title="t", author="a", email="a@b.c", base_url="https://mp3s.nashownotes.com/"
+    )
     # The spec's worked example: https://mp3s.nashownotes.com/pc20rss.xml → this UUID.
     config_example = FeedConfig(title="t", author="a", email="a@b.c", base_url="x")
     import uuid
@@ -141,8 +147,9 @@ def test_podcast_guid_follows_the_spec():
     assert str(uuid.uuid5(PODCAST_GUID_NAMESPACE, "mp3s.nashownotes.com/pc20rss.xml")) == (
         "917393e3-1b1e-5cef-ace4-edaa54e1f810"
     )
-    assert config.podcast_guid == str(uuid.uuid5(PODCAST_GUID_NAMESPACE,
-                                                 "mp3s.nashownotes.com/feed.xml"))
+    assert config.podcast_guid == str(
+        uuid.uuid5(PODCAST_GUID_NAMESPACE, "mp3s.nashownotes.com/feed.xml")
+    )
     assert config_example.feed_url == "x/feed.xml"
 
 
@@ -156,8 +163,9 @@ def test_podcast_elements_validate_against_the_namespace_xsd(site, feed_dir):
     for element in root.iter(f"{{{PODCAST_NS}}}*"):
         name = etree.QName(element).localname
         if name == "guid":  # not in this XSD: checked as a UUID instead
-            assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
-                                element.text)
+            assert re.fullmatch(
+                r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", element.text
+            )
             continue
         copy = etree.SubElement(holder, name, dict(element.attrib))
         copy.text = element.text
@@ -166,8 +174,7 @@ def test_podcast_elements_validate_against_the_namespace_xsd(site, feed_dir):
     schema.assertValid(holder)
 
 
-def test_rerun_synthesises_nothing_and_change_renarrates_only_that_one(site, feed_dir,
-                                                                        monkeypatch):
+def test_rerun_synthesises_nothing_and_change_renarrates_only_that_one(site, feed_dir, monkeypatch):
     sources = [site.url(f"/news/{slug}") for _, slug, _ in TOPICS]
     add_sources(feed_dir, sources)
     before = (feed_dir / "feed.xml").read_text()
@@ -177,8 +184,9 @@ def test_rerun_synthesises_nothing_and_change_renarrates_only_that_one(site, fee
 
     calls = []
     real = narrate.synth.synthesize_sentence
-    monkeypatch.setattr(narrate.synth, "synthesize_sentence",
-                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        narrate.synth, "synthesize_sentence", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     outcomes = add_sources(feed_dir, sources)
     assert [o.status for o in outcomes] == ["unchanged"] * 5
     assert calls == []
@@ -187,26 +195,46 @@ def test_rerun_synthesises_nothing_and_change_renarrates_only_that_one(site, fee
     assert strip(after) == strip(before)
     assert sorted(p.name for p in (feed_dir / "episodes").iterdir()) == files_before
 
-    site.routes["/news/power"] = Route(body=article_html("Power grid repaired", "2023-11-12",
-                                                         " Crews worked overnight."))
+    site.routes["/news/power"] = Route(
+        body=article_html("Power grid repaired", "2023-11-12", " Crews worked overnight.")
+    )
     outcomes = add_sources(feed_dir, sources)
-    assert [o.status for o in outcomes] == ["unchanged", "unchanged", "updated", "unchanged",
-                                            "unchanged"]
+    assert [o.status for o in outcomes] == [
+        "unchanged",
+        "unchanged",
+        "updated",
+        "unchanged",
+        "unchanged",
+    ]
     assert calls  # that one was synthesised again
     episodes = {r.guid: r for r, _ in list_episodes(feed_dir)}
     assert len(episodes) == 5
     changed = episodes[site.url("/news/power")]
     assert changed.audio not in files_before  # a new file name, so apps download it again
-    assert f"<guid isPermaLink=\"false\">{site.url('/news/power')}</guid>" in (
-        feed_dir / "feed.xml").read_text()
-    assert not any(name.startswith("power-grid") for name in files_before
-                   if name in {p.name for p in (feed_dir / "episodes").iterdir()})
+    assert (
+        f'<guid isPermaLink="false">{site.url("/news/power")}</guid>'
+        in (feed_dir / "feed.xml").read_text()
+    )
+    assert not any(
+        name.startswith("power-grid")
+        for name in files_before
+        if name in {p.name for p in (feed_dir / "episodes").iterdir()}
+    )
 
 
 def test_one_failing_article_never_stops_the_batch(site, feed_dir):
     runner = CliRunner()
-    result = runner.invoke(cli, ["feed", "add", str(feed_dir), site.url("/news/grain"),
-                                 site.url("/news/missing"), site.url("/news/rail")])
+    result = runner.invoke(
+        cli,
+        [
+            "feed",
+            "add",
+            str(feed_dir),
+            site.url("/news/grain"),
+            site.url("/news/missing"),
+            site.url("/news/rail"),
+        ],
+    )
     assert result.exit_code == 1
     assert "failed" in result.output and "HTTP 404" in result.output
     assert "2 new, 0 updated, 0 unchanged, 1 failed" in result.output
@@ -217,8 +245,10 @@ def test_url_list_opml_and_update(site, feed_dir, tmp_path):
     urls = tmp_path / "reading.txt"
     urls.write_text(f"# my reading list\n{site.url('/news/grain')}\n\n{site.url('/news/rail')}\n")
     opml = tmp_path / "subs.opml"
-    opml.write_text(f"<opml version='2.0'><body><outline text='Example' type='rss' "
-                    f"xmlUrl='{site.url('/rss.xml')}'/></body></opml>")
+    opml.write_text(
+        f"<opml version='2.0'><body><outline text='Example' type='rss' "
+        f"xmlUrl='{site.url('/rss.xml')}'/></body></opml>"
+    )
     outcomes = add_sources(feed_dir, [str(urls)])
     assert [o.status for o in outcomes] == ["new", "new"]
     outcomes = add_sources(feed_dir, [str(opml)])
@@ -227,8 +257,11 @@ def test_url_list_opml_and_update(site, feed_dir, tmp_path):
     site.routes["/news/extra"] = Route(body=article_html("Metro extends hours", "2023-11-20"))
     rss = site.routes["/rss.xml"]
     site.routes["/rss.xml"] = Route(
-        body=rss.body.replace(b"<item>", f"<item><title>x</title><link>{site.url('/news/extra')}"
-                                         f"</link></item><item>".encode(), 1),
+        body=rss.body.replace(
+            b"<item>",
+            f"<item><title>x</title><link>{site.url('/news/extra')}</link></item><item>".encode(),
+            1,
+        ),
         content_type="application/rss+xml",
     )
     result = CliRunner().invoke(cli, ["feed", "update", str(feed_dir)])
@@ -288,15 +321,17 @@ def test_serve_gives_byte_ranges_and_types(site, feed_dir):
     try:
         audio = next((feed_dir / "episodes").glob("*.mp3"))
         size = audio.stat().st_size
-        request = urllib.request.Request(base + f"episodes/{audio.name}",
-                                         headers={"Range": "bytes=100-199"})
+        request = urllib.request.Request(
+            base + f"episodes/{audio.name}", headers={"Range": "bytes=100-199"}
+        )
         with urllib.request.urlopen(request) as response:
             assert response.status == 206
             assert response.headers["Content-Range"] == f"bytes 100-199/{size}"
             assert response.headers["Content-Type"] == "audio/mpeg"
             assert response.read() == audio.read_bytes()[100:200]
-        tail = urllib.request.Request(base + f"episodes/{audio.name}",
-                                      headers={"Range": "bytes=-50"})
+        tail = urllib.request.Request(
+            base + f"episodes/{audio.name}", headers={"Range": "bytes=-50"}
+        )
         with urllib.request.urlopen(tail) as response:
             assert response.read() == audio.read_bytes()[-50:]
         with urllib.request.urlopen(base + "feed.xml") as response:
@@ -315,12 +350,17 @@ def test_gpodder_subscribes_and_downloads_every_episode(site, feed_dir, tmp_path
     httpd, base = serve_folder(feed_dir)
     try:
         rebase(feed_dir, base)
-        env = {**os.environ, "HOME": str(tmp_path), "GPODDER_HOME": str(tmp_path / "gpo"),
-               "GPODDER_DOWNLOAD_DIR": str(tmp_path / "downloads")}
+        env = {
+            **os.environ,
+            "HOME": str(tmp_path),
+            "GPODDER_HOME": str(tmp_path / "gpo"),
+            "GPODDER_DOWNLOAD_DIR": str(tmp_path / "downloads"),
+        }
         feed_url = base + "feed.xml"
         for command in (["subscribe", feed_url], ["update"], ["download"]):
-            result = subprocess.run(["gpo", *command], env=env, capture_output=True, text=True,
-                                    timeout=120)
+            result = subprocess.run(
+                ["gpo", *command], env=env, capture_output=True, text=True, timeout=120
+            )
             assert result.returncode == 0, result.stdout + result.stderr
         downloaded = sorted((tmp_path / "downloads").rglob("*.mp3"))
         assert len(downloaded) == 3
@@ -351,14 +391,22 @@ def test_player_page_in_a_real_browser(site, feed_dir):
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
             )
             page = browser.new_page()
             page.goto(base + "index.html")
             page.wait_for_function(
                 "() => { const a = document.querySelector('audio');"
-                " return a && isFinite(a.duration) && a.duration > 0; }", timeout=20000)
+                " return a && isFinite(a.duration) && a.duration > 0; }",
+                timeout=20000,
+            )
             duration = page.evaluate("() => document.querySelector('audio').duration")
             assert abs(duration - record.duration) < 0.5
             transcript = page.locator(".transcript")
@@ -373,8 +421,18 @@ def test_player_page_in_a_real_browser(site, feed_dir):
 
 def test_init_errors(tmp_path):
     runner = CliRunner()
-    args = ["feed", "init", str(tmp_path / "f"), "--title", "T", "--author", "A",
-            "--email", "a@b.c", "--base-url"]
+    args = [
+        "feed",
+        "init",
+        str(tmp_path / "f"),
+        "--title",
+        "T",
+        "--author",
+        "A",
+        "--email",
+        "a@b.c",
+        "--base-url",
+    ]
     bad = runner.invoke(cli, [*args, "ftp://x/"])
     assert bad.exit_code == 1 and "base URL" in bad.output
     assert runner.invoke(cli, [*args, "https://x.org/"]).exit_code == 0

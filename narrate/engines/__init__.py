@@ -14,13 +14,19 @@ ENGINES = {
 __all__ = ["ENGINES", "Clip", "Engine", "VoiceInfo", "get_engine"]
 
 
-def get_engine(name: str, voice: str | None = None, lang: str | None = None) -> Engine:
-    """Create the engine called NAME for VOICE (engine-specific) and language LANG."""
+def get_engine(
+    name: str, voice: str | None = None, lang: str | None = None, threads: int | None = None
+) -> Engine:
+    """Create the engine called NAME for VOICE (engine-specific) and language LANG.
+
+    THREADS caps the CPU threads a neural engine may use (default: all cores).
+    """
     import importlib
 
     if name not in ENGINES:
         raise EngineError(f"unknown engine {name!r}: choose from {', '.join(ENGINES)}")
     module_name, class_name, _offline, _ = ENGINES[name]
     cls = getattr(importlib.import_module(module_name), class_name)
-    engine: Engine = cls(voice=voice, lang=lang)
+    extra = {"threads": threads} if threads and name == "piper" else {}
+    engine: Engine = cls(voice=voice, lang=lang, **extra)
     return engine

@@ -43,3 +43,23 @@ class Engine(Protocol):
     def voices(self) -> list[VoiceInfo]:
         """Voices this engine can use here."""
         ...
+
+    def identity(self) -> dict[str, object]:
+        """Everything that shapes this engine's audio, for the segment cache key."""
+        ...
+
+
+def package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def file_identity(path: str) -> list[object]:
+    import os
+
+    stat = os.stat(path)
+    return [os.path.basename(path), stat.st_size, int(stat.st_mtime)]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
-from .base import Clip, VoiceInfo
+from .base import Clip, VoiceInfo, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
@@ -157,6 +157,15 @@ class EspeakEngine:
             raise EngineError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
         with wave.open(io.BytesIO(result.stdout)) as wav:
             return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
+
+    def identity(self) -> dict[str, object]:
+        library = self.binary or "espeakng-loader " + package_version("espeakng-loader")
+        return {
+            "engine": "espeak",
+            "library": library,
+            "voice": self.voice,
+            "rate_wpm": self.rate_wpm,
+        }
 
     def voices(self) -> list[VoiceInfo]:
         if self.binary is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..audio import decode_to_pcm
 from ..errors import EngineError, NetworkError
-from .base import Clip, VoiceInfo
+from .base import Clip, VoiceInfo, package_version
 
 ENDPOINT_ENV = "NARRATE_GTTS_ENDPOINT"  # e.g. http://127.0.0.1:8000 to use a stand-in server
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -95,6 +95,15 @@ class GttsEngine:
                 time.sleep(min(wait, 60.0))
                 delay *= 2
         raise EngineError("gtts failed")  # pragma: no cover
+
+    def identity(self) -> dict[str, object]:
+        return {
+            "engine": "gtts",
+            "version": package_version("gTTS"),
+            "lang": self.lang,
+            "tld": self.tld,
+            "rate": self.sample_rate,
+        }
 
     def voices(self) -> list[VoiceInfo]:
         from gtts.lang import tts_langs

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
-from .base import Clip, VoiceInfo
+from .base import Clip, VoiceInfo, file_identity, package_version
 
 DEFAULT_VOICE = "en_US-joe-medium"
 log = logging.getLogger(__name__)
@@ -27,7 +27,9 @@ class PiperEngine:
     offline = True
     max_chars = 400
 
-    def __init__(self, voice: str | None = None, lang: str | None = None, threads: int = 0) -> None:
+    def __init__(
+        self, voice: str | None = None, lang: str | None = None, threads: int | None = None
+    ) -> None:
         self.model_path = self.resolve(voice)
         self.voice = self.model_path.stem
         self.threads = threads
@@ -92,6 +94,17 @@ class PiperEngine:
             chunks = list(voice.synthesize(text))
         rate = chunks[0].sample_rate if chunks else voice.config.sample_rate
         return Clip(b"".join(chunk.audio_int16_bytes for chunk in chunks), rate)
+
+    def identity(self) -> dict[str, object]:
+        import hashlib
+
+        return {
+            "engine": "piper",
+            "version": package_version("piper-tts"),
+            "voice": self.voice,
+            "model": file_identity(str(self.model_path)),
+            "config": hashlib.sha256(self.config_path.read_bytes()).hexdigest()[:16],
+        }
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(DEFAULT_VOICE, "en-US", "Joe, US English, medium quality (bundled)")]
