@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -422,6 +423,17 @@ def narration_overrides(func: Any) -> Any:
     return func
 
 
+def batch_options(func: Any) -> Any:
+    """How a batch runs: parallel workers and the segment cache."""
+    func = click.option("--no-cache", is_flag=True, help="Synthesise every sentence afresh.")(func)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1, 64),
+        help="Articles narrated at once, in worker processes (default: CPU count).",
+    )(func)
+
+
 def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
     names = {
         "engine": "engine",
@@ -521,6 +533,7 @@ def batch_progress(quiet: bool) -> dict[str, Any]:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True)
 @narration_overrides
+@batch_options
 @quiet_option
 @click.pass_context
 def feed_add(
@@ -531,13 +544,21 @@ def feed_add(
     from .feed import add_sources
 
     quiet = is_quiet(ctx, quiet)
-    outcomes = add_sources(folder, list(sources), overrides_from(params), **batch_progress(quiet))
+    outcomes = add_sources(
+        folder,
+        list(sources),
+        overrides_from(params),
+        jobs=params["jobs"] or os.cpu_count() or 1,
+        use_cache=not params["no_cache"],
+        **batch_progress(quiet),
+    )
     report(outcomes, quiet)
 
 
 @feed.command("update")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @narration_overrides
+@batch_options
 @quiet_option
 @click.pass_context
 def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: Any) -> None:
@@ -545,7 +566,13 @@ def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: 
     from .feed import update_feed
 
     quiet = is_quiet(ctx, quiet)
-    outcomes = update_feed(folder, overrides_from(params), **batch_progress(quiet))
+    outcomes = update_feed(
+        folder,
+        overrides_from(params),
+        jobs=params["jobs"] or os.cpu_count() or 1,
+        use_cache=not params["no_cache"],
+        **batch_progress(quiet),
+    )
     if not outcomes and not quiet:
         click.echo("No feed, OPML or URL-list sources to update.", err=True)
     report(outcomes, quiet)

@@ -440,3 +440,13 @@ def test_init_errors(tmp_path):
     assert again.exit_code == 1 and "already a feed" in again.output
     missing = runner.invoke(cli, ["feed", "add", str(tmp_path), "x.html"])
     assert missing.exit_code == 1 and "not a feed folder" in missing.output
+
+
+def test_parallel_batch_matches_the_serial_one(site, feed_dir):
+    sources = [site.url(f"/news/{slug}") for _, slug, _ in TOPICS[:3]] + [site.url("/news/none")]
+    outcomes = add_sources(feed_dir, sources, jobs=2)
+    assert [o.status for o in outcomes] == ["failed", "new", "new", "new"]  # 404 while expanding
+    assert [o.title for o in outcomes[1:]] == [t for t, _, _ in TOPICS[:3]]
+    assert len(list_episodes(feed_dir)) == 3
+    again = add_sources(feed_dir, sources[:3], jobs=2)
+    assert [o.status for o in again] == ["unchanged"] * 3

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import NarrateError
 from ..files import write_atomic
@@ -84,37 +85,77 @@ def narrate_source(
     library: Library,
     source: str,
     sentence_progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> Outcome:
     """Narrate one article into the library unless an identical narration is there."""
+    outcome, record = narrate_job(
+        folder, config, source, library.get_for_source(source), use_cache, None, sentence_progress
+    )
+    commit(folder, library, outcome, record)
+    return outcome
+
+
+def commit(folder: Path, library: Library, outcome: Outcome, record: EpisodeRecord | None) -> None:
+    """Record a narrated episode, and delete the files of the version it replaces."""
+    if record is None:
+        return
+    previous = library.get(record.guid)
+    library.put(record)
+    if previous and previous.audio != record.audio:
+        for path in episode_files(folder, previous.audio):
+            path.unlink(missing_ok=True)
+
+
+def narrate_job(
+    folder: Path,
+    config: FeedConfig,
+    source: str,
+    existing: EpisodeRecord | None,
+    use_cache: bool = True,
+    threads: int | None = None,
+    sentence_progress: Progress | None = None,
+) -> tuple[Outcome, EpisodeRecord | None]:
+    """The work for one article, without touching the library (it runs in worker processes)."""
+    from ..cache import SegmentCache
     from ..encode import FORMATS
     from ..engines import get_engine
     from ..master import MasterOptions
     from ..pipeline import load_article, narrate_script, narration_key, slugify
     from ..script import SpeechOptions, build_script
 
-    article = load_article(source)
-    script = build_script(article, options=SpeechOptions(lang=config.lang or None))
-    engine = get_engine(config.engine, voice=config.voice or None, lang=script.lang)
-    fmt = FORMATS[config.format]
-    options = MasterOptions(fmt, bitrate=config.bitrate, loudness=config.loudness)
-    key = narration_key(script, engine.name, engine.voice, options.settings())
-    guid = article.url or source
-    existing = library.get(guid)
-    if existing and existing.narration_key == key and (folder / EPISODES / existing.audio).exists():
-        return Outcome(source, "unchanged", article.title)
-
-    audio_name = f"{slugify(article.title, 60)}-{key[:8]}{fmt.suffix}"
-    out = folder / EPISODES / audio_name
-    result = narrate_script(
-        script,
-        out,
-        engine_name=config.engine,
-        voice=config.voice or None,
-        master_options=options,
-        progress=sentence_progress,
-    )
+    try:
+        article = load_article(source)
+        script = build_script(article, options=SpeechOptions(lang=config.lang or None))
+        engine = get_engine(
+            config.engine, voice=config.voice or None, lang=script.lang, threads=threads
+        )
+        fmt = FORMATS[config.format]
+        options = MasterOptions(fmt, bitrate=config.bitrate, loudness=config.loudness)
+        key = narration_key(script, engine.name, engine.voice, options.settings())
+        guid = article.url or source
+        if existing is not None and existing.guid != guid:
+            existing = None
+        if (
+            existing
+            and existing.narration_key == key
+            and (folder / EPISODES / existing.audio).exists()
+        ):
+            return Outcome(source, "unchanged", article.title), None
+        audio_name = f"{slugify(article.title, 60)}-{key[:8]}{fmt.suffix}"
+        out = folder / EPISODES / audio_name
+        result = narrate_script(
+            script,
+            out,
+            engine=engine,
+            master_options=options,
+            progress=sentence_progress,
+            cache=SegmentCache() if use_cache else None,
+        )
+    except NarrateError as exc:
+        return Outcome(source, "failed", error=str(exc)), None
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     first_seen = existing.first_seen if existing else today()
+    duration = result.duration if not result.skipped else probe_duration(out)
     record = EpisodeRecord(
         guid=guid,
         source=source,
@@ -128,18 +169,12 @@ def narrate_source(
         audio=audio_name,
         mime=fmt.mime,
         size=out.stat().st_size,
-        duration=result.duration or (existing.duration if existing else 0.0),
+        duration=duration,
         sentences=result.sentences,
         first_seen=first_seen,
         updated=now,
     )
-    if result.skipped and existing is None:  # finished before an interruption: measure it
-        record = replace(record, duration=probe_duration(out))
-    library.put(record)
-    if existing and existing.audio != audio_name:
-        for path in episode_files(folder, existing.audio):
-            path.unlink(missing_ok=True)
-    return Outcome(source, "updated" if existing else "new", article.title)
+    return Outcome(source, "updated" if existing else "new", article.title), record
 
 
 def probe_duration(path: Path) -> float:
@@ -156,10 +191,14 @@ def add_sources(
     article_progress: Callable[[int, int], None] | None = None,
     sentence_progress: Progress | None = None,
     remember: bool = True,
+    jobs: int = 1,
+    use_cache: bool = True,
 ) -> list[Outcome]:
     """Expand SOURCES, narrate what is new or changed, and rebuild the outputs.
 
-    One failing source never stops the batch: it comes back as a "failed" outcome.
+    One failing source never stops the batch: it comes back as a "failed" outcome. With
+    JOBS > 1, articles are narrated in that many worker processes at once, each engine
+    given its share of the CPU threads.
     """
     config = apply_overrides(load_config(folder), overrides)
     (folder / EPISODES).mkdir(exist_ok=True)
@@ -179,13 +218,17 @@ def add_sources(
             if not expanded.articles:
                 outcomes.append(Outcome(source, "failed", error="no articles found in it"))
             articles += [a for a in expanded.articles if a not in articles]
-        for index, article in enumerate(articles):
-            if article_progress:
-                article_progress(index, len(articles))
-            try:
-                outcomes.append(narrate_source(folder, config, library, article, sentence_progress))
-            except NarrateError as exc:
-                outcomes.append(Outcome(article, "failed", error=str(exc)))
+        if jobs > 1 and len(articles) > 1:
+            outcomes += narrate_parallel(
+                folder, config, library, articles, jobs, use_cache, article_progress
+            )
+        else:
+            for index, article in enumerate(articles):
+                if article_progress:
+                    article_progress(index, len(articles))
+                outcomes.append(
+                    narrate_source(folder, config, library, article, sentence_progress, use_cache)
+                )
         if article_progress:
             article_progress(len(articles), len(articles))
         publish(folder, config, library)
@@ -194,8 +237,57 @@ def add_sources(
     return outcomes
 
 
+def narrate_parallel(
+    folder: Path,
+    config: FeedConfig,
+    library: Library,
+    articles: list[str],
+    jobs: int,
+    use_cache: bool,
+    article_progress: Callable[[int, int], None] | None,
+) -> list[Outcome]:
+    """Narrate ARTICLES in JOBS processes; the library is written here, in order."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    context = multiprocessing.get_context("spawn")
+    results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * len(articles)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(articles)), mp_context=context) as pool:
+        futures = {
+            pool.submit(
+                narrate_job,
+                folder,
+                config,
+                article,
+                library.get_for_source(article),
+                use_cache,
+                threads,
+            ): index
+            for index, article in enumerate(articles)
+        }
+        from concurrent.futures import as_completed
+
+        for done, future in enumerate(as_completed(futures), start=1):
+            index = futures[future]
+            try:
+                results[index] = future.result()
+            except Exception as exc:  # a worker that died: report it, keep the batch going
+                results[index] = (Outcome(articles[index], "failed", error=str(exc)), None)
+            if article_progress:
+                article_progress(done, len(articles))
+    outcomes = []
+    for item in results:
+        assert item is not None
+        outcome, record = item
+        commit(folder, library, outcome, record)
+        outcomes.append(outcome)
+    return outcomes
+
+
 def update_feed(
-    folder: Path, overrides: dict[str, object] | None = None, **progress: Callable[..., None]
+    folder: Path, overrides: dict[str, object] | None = None, **options: Any
 ) -> list[Outcome]:
     """Re-read every remembered feed, OPML file and URL list, and add what is new."""
     library = Library(folder / LIBRARY_NAME)
@@ -205,7 +297,7 @@ def update_feed(
         library.close()
     if not sources:
         return []
-    return add_sources(folder, sources, overrides, remember=False, **progress)
+    return add_sources(folder, sources, overrides, remember=False, **options)
 
 
 def apply_overrides(config: FeedConfig, overrides: dict[str, object] | None) -> FeedConfig:

@@ -72,6 +72,10 @@ class Library:
         row = self.db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
         return EpisodeRecord(**dict(row)) if row else None
 
+    def get_for_source(self, source: str) -> EpisodeRecord | None:
+        """The episode made from SOURCE before (looked up by source; its guid may differ)."""
+        return self.find_by_source(source) or self.get(source)
+
     def find_by_source(self, source: str) -> EpisodeRecord | None:
         row = self.db.execute("SELECT * FROM episodes WHERE source = ?", (source,)).fetchone()
         return EpisodeRecord(**dict(row)) if row else None
