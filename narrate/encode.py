@@ -24,7 +24,11 @@ class AudioFormat:
 
 FORMATS = {
     "mp3": AudioFormat(
-        "mp3", ".mp3", "audio/mpeg", ("-c:a", "libmp3lame", "-write_xing", "1"), 44100
+        "mp3",
+        ".mp3",
+        "audio/mpeg",
+        ("-c:a", "libmp3lame", "-write_xing", "1", "-compression_level", "7"),
+        44100,
     ),
     "m4a": AudioFormat(
         "m4a", ".m4a", "audio/mp4", ("-c:a", "aac", "-movflags", "+faststart"), 44100
@@ -236,12 +240,13 @@ def encode(
     true_peak: float,
     music: list[Music] | None = None,
     metadata_file: Path | None = None,
-) -> dict[str, float]:
+) -> tuple[dict[str, float], float]:
     """Bring the programme to LOUDNESS (LUFS) under TRUE_PEAK (dBTP) and encode it to OUT.
 
     The gain is found by measuring (EBU R128, after the limiter) and correcting, then the
     encoded file itself is measured; a lossy encode that lands outside the target is redone
-    once with the measured error taken off. Returns the encoded file's measurement.
+    once with the measured error taken off. Returns the
+    encoded file's measurement and the gain used.
     """
     music = music or []
     rate = audio_format.rate
@@ -250,7 +255,7 @@ def encode(
     if source["integrated"] < -70:  # silence or near it: nothing to normalise
         chain = f"aresample={rate}"
         encode_once(timeline, out, audio_format, bitrate, music, metadata_file, chain)
-        return measure_file(out)
+        return measure_file(out), 0.0
     gain = loudness - source["integrated"]
     for _ in range(4):
         measured = measure_programme(timeline, music, mastering_chain(gain, ceiling, rate))
@@ -259,7 +264,9 @@ def encode(
             break
         gain += error * 1.2  # the limiter gives back less than the gain added
     result: dict[str, float] = {}
+    used = gain
     for _ in range(3):
+        used = gain
         chain = mastering_chain(gain, ceiling, rate)
         encode_once(timeline, out, audio_format, bitrate, music, metadata_file, chain)
         result = measure_file(out)
@@ -270,7 +277,7 @@ def encode(
         gain += error
         if over > 0:
             ceiling -= over + 0.3
-    return result
+    return result, used
 
 
 def encode_once(

@@ -16,10 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cover import make_cover
-from .encode import AudioFormat, Music, encode, ffmetadata, prepare_intro_music, prepare_outro_music
+from .encode import (
+    PEAK_HEADROOM_DB,
+    AudioFormat,
+    Music,
+    encode,
+    ffmetadata,
+    measure_file,
+    prepare_intro_music,
+    prepare_outro_music,
+    run_ffmpeg,
+)
 from .engines.base import Clip
 from .model import Script
 from .sidecars import SIDECAR_SUFFIXES, write_text_sidecars
+from .stream import StreamEncoder, default_memory
 from .tags import EpisodeTags, write_tags
 from .timeline import LEAD_IN_S, TAIL_S, Chapter, Cue, Timeline, pause_after
 
@@ -113,12 +124,35 @@ def master(
     rate: int,
     tags: EpisodeTags,
     options: MasterOptions,
+    voice_key: str = "",
 ) -> Episode:
-    """Stitch, normalise, encode, tag and write OUT (and its sidecars) atomically."""
+    """Stitch, normalise, encode, tag and write OUT (and its sidecars) atomically.
+
+    Without music the audio is encoded while the clips arrive (stream.py), at the gain this
+    voice needed last time; a programme that misses the loudness target, or music beds, take
+    the measured path (encode.py) from the PCM kept on disk.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".narrate", dir=out.parent))
+    fmt = options.audio_format
+    streaming = not (options.intro_music or options.outro_music)
+    encoder: StreamEncoder | None = None
+    memory = default_memory()
     try:
-        timeline = Timeline(stage / "speech.raw", rate, options.pauses)
+        encoded = stage / f"encoded{fmt.suffix}"
+        if streaming:
+            ceiling = options.true_peak - (PEAK_HEADROOM_DB if fmt.lossy else 0.2)
+            encoder = StreamEncoder(
+                encoded,
+                fmt,
+                bitrate=options.bitrate,
+                rate=rate,
+                gain=memory.predict(voice_key, options.loudness),
+                ceiling=ceiling,
+            )
+        timeline = Timeline(
+            stage / "speech.raw", rate, options.pauses, sink=encoder.write if encoder else None
+        )
         lead = MUSIC_LEAD_S if options.intro_music else LEAD_IN_S
         tail = MUSIC_TAIL_S if options.outro_music else TAIL_S
         try:
@@ -134,6 +168,35 @@ def master(
         if options.outro_music:
             music.append(prepare_outro_music(options.outro_music, laid, tail, stage / "outro.wav"))
 
+        landed = False
+        if encoder is not None:
+            metered = encoder.finish()
+            used = encoder.gain
+            encoder = None
+            check = {"integrated": metered}
+            if abs(metered - options.loudness) <= STREAM_TOLERANCE_LU:
+                check = measure_file(encoded)
+                landed = check["true_peak"] <= options.true_peak and (
+                    abs(check["integrated"] - options.loudness) <= STREAM_TOLERANCE_LU
+                )
+            if landed:  # aim the next run at the middle of the target
+                memory.remember(
+                    voice_key, options.loudness, used + options.loudness - check["integrated"]
+                )
+        if not landed:
+            _, gain = encode(
+                laid,
+                encoded,
+                fmt,
+                bitrate=options.bitrate,
+                loudness=options.loudness,
+                true_peak=options.true_peak,
+                music=music,
+            )
+            if streaming:
+                memory.remember(voice_key, options.loudness, gain)
+        laid.path.unlink(missing_ok=True)
+
         chapter_spans = [
             (
                 c.start,
@@ -142,7 +205,6 @@ def master(
             )
             for i, c in enumerate(laid.chapters)
         ]
-        fmt = options.audio_format
         cover = make_cover(
             stage / f"{out.stem}.jpg",
             title=script.article.title,
@@ -152,22 +214,16 @@ def master(
             image_url=script.article.image,
             fetch=options.fetch_cover,
         )
-        metadata = stage / "metadata.txt"
-        # MP3: ffmpeg writes the chapter frames (in time order) and mutagen the tags after.
-        global_tags = {} if fmt.name == "mp3" else tags.ffmetadata()
-        metadata.write_text(ffmetadata(chapter_spans, global_tags), encoding="utf-8")
         audio = stage / f"{out.stem}{fmt.suffix}"
-        encode(
-            laid,
-            audio,
-            fmt,
-            bitrate=options.bitrate,
-            loudness=options.loudness,
-            true_peak=options.true_peak,
-            music=music,
-            metadata_file=metadata if fmt.name != "wav" else None,
-        )
-        laid.path.unlink(missing_ok=True)
+        if fmt.name == "wav":
+            os.replace(encoded, audio)
+        else:
+            # Chapters (and, but for MP3, the tags) go in by a stream copy: ffmpeg writes ID3
+            # chapter frames in time order; mutagen then adds the MP3 tags around them.
+            metadata = stage / "metadata.txt"
+            global_tags = {} if fmt.name == "mp3" else tags.ffmetadata()
+            metadata.write_text(ffmetadata(chapter_spans, global_tags), encoding="utf-8")
+            remux(encoded, metadata, audio, fmt)
         write_tags(audio, fmt.name, tags, laid.chapters, laid.duration, cover)
 
         staged: dict[str, Path] = {}
@@ -194,7 +250,44 @@ def master(
         os.replace(audio, out)  # last: the episode exists only once everything is in place
         return Episode(out, laid.duration, laid.cues, laid.chapters, final)
     finally:
+        if encoder is not None:
+            encoder.abort()
         shutil.rmtree(stage, ignore_errors=True)
+
+
+STREAM_TOLERANCE_LU = 0.5
+
+
+def remux(source: Path, metadata: Path, target: Path, fmt: AudioFormat) -> None:
+    """Copy the encoded audio into TARGET with the chapters and tags of METADATA."""
+    muxer = {"m4a": "mp4", "opus": "ogg"}.get(fmt.name, fmt.name)
+    extra = ["-id3v2_version", "4", "-write_xing", "1"] if fmt.name == "mp3" else []
+    if fmt.name == "m4a":
+        extra = ["-movflags", "+faststart"]
+    run_ffmpeg(
+        [
+            "-i",
+            str(source),
+            "-f",
+            "ffmetadata",
+            "-i",
+            str(metadata),
+            "-map",
+            "0:a",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-c",
+            "copy",
+            *extra,
+            "-f",
+            muxer,
+            str(target),
+        ],
+        "adding chapters",
+    )
+    source.unlink(missing_ok=True)
 
 
 def current_umask() -> int:

@@ -126,7 +126,12 @@ def narrate_script(
     if on_start:
         on_start(len(script.sentences))
     clips = iter_clips(script, engine, progress, cache)
-    episode = master(script, clips, out, rate=engine.sample_rate, tags=tags, options=options)
+    voice_key = hashlib.sha256(
+        json.dumps(engine.identity(), sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    episode = master(
+        script, clips, out, rate=engine.sample_rate, tags=tags, options=options, voice_key=voice_key
+    )
     if cache is not None:
         cache.evict()
     return NarrationResult(

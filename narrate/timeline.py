@@ -6,6 +6,7 @@ known exactly (in samples) as it is written, which gives the cues and chapters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -95,8 +96,15 @@ def pause_after(kind: str, next_kind: str | None, pauses: dict[str, float]) -> f
 class Timeline:
     """Writes clips and silences to FILE as they come, keeping cue and chapter positions."""
 
-    def __init__(self, path: Path, rate: int, pauses: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        rate: int,
+        pauses: dict[str, float] | None = None,
+        sink: Callable[[bytes], None] | None = None,
+    ) -> None:
         self.path = path
+        self.sink = sink  # also gets every byte written (a streaming encoder)
         self.rate = rate
         self.pauses = {**DEFAULT_PAUSES, **(pauses or {})}
         self.samples = 0
@@ -112,7 +120,7 @@ class Timeline:
     def silence(self, seconds: float) -> None:
         count = round(seconds * self.rate)
         if count > 0:
-            self._file.write(bytes(count * 2))
+            self._write(bytes(count * 2))
             self.samples += count
 
     def speech(self, clip: Clip, written: str, spoken: str) -> Cue:
@@ -120,11 +128,16 @@ class Timeline:
             raise ValueError(f"clip at {clip.rate} Hz in a {self.rate} Hz narration")
         trimmed = trim(clip)
         start = self.samples
-        self._file.write(trimmed.pcm)
+        self._write(trimmed.pcm)
         self.samples += len(trimmed.pcm) // 2
         cue = Cue(start / self.rate, self.samples / self.rate, written, spoken)
         self.cues.append(cue)
         return cue
+
+    def _write(self, data: bytes) -> None:
+        self._file.write(data)
+        if self.sink is not None:
+            self.sink(data)
 
     def chapter(self, title: str, at: float | None = None) -> None:
         start = self.position if at is None else at
