@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -50,7 +49,7 @@ def median(values: list[float]) -> float:
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
@@ -174,14 +173,10 @@ def edit_one_paragraph(runs: int, work: Path) -> None:
     for run in range(runs):
         env = {**os.environ, "NARRATE_CACHE_DIR": str(work / f"edit-cache{run}")}
         cold.append(
-            timed(
-                narrate("article", str(page), "-o", str(work / f"t{run}.mp3"), "-q"), env
-            )
+            timed(narrate("article", str(page), "-o", str(work / f"t{run}.mp3"), "-q"), env)
         )
         edit.append(
-            timed(
-                narrate("article", str(edited), "-o", str(work / f"e{run}.mp3"), "-q"), env
-            )
+            timed(narrate("article", str(edited), "-o", str(work / f"e{run}.mp3"), "-q"), env)
         )
     c, e = median(cold), median(edit)
     print(
@@ -280,18 +275,21 @@ def mastering() -> None:
 
 
 def peak_memory(work: Path) -> None:
+    """Largest resident set of `narrate article` or any process it starts, in a fresh tree."""
     env = {**os.environ, "NARRATE_CACHE_DIR": str(work / "mem-cache")}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(
-        narrate("article", str(SAMPLE), "-o", str(work / "mem.mp3"), "-q"),
-        check=True,
-        env=env,
-        capture_output=True,
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command = narrate(
+        "article", str(SAMPLE), "-o", str(work / "mem.mp3"), "-q", "--no-remote-cover"
+    )
+    output = subprocess.run(
+        [PYTHON, "-c", probe, *command], check=True, capture_output=True, text=True, env=env
+    ).stdout
     print(
         f"peak memory, narrate article on the sample (largest process): "
-        f"{max(peak, before) / 1024:.0f} MB"
+        f"{int(output.split()[-1]) / 1024:.0f} MB"
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cover import make_cover
+from .files import current_umask
 from .encode import (
     PEAK_HEADROOM_DB,
     AudioFormat,
@@ -289,8 +290,3 @@ def remux(source: Path, metadata: Path, target: Path, fmt: AudioFormat) -> None:
     )
     source.unlink(missing_ok=True)
 
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
