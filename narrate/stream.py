@@ -62,7 +62,7 @@ class StreamEncoder:
                 "-i",
                 "pipe:0",
                 "-filter_complex",
-                f"[0:a]{chain},asplit=2[enc][meter];[meter]ebur128[metered]",
+                f"[0:a]{chain},asplit=2[enc][meter];[meter]ebur128=peak=true[metered]",
                 "-map",
                 "[enc]",
                 "-ac",
@@ -96,8 +96,9 @@ class StreamEncoder:
         lines = self.log.read().decode(errors="replace").strip().splitlines()
         return (lines or ["no output"])[-1][:200]
 
-    def finish(self) -> float:
-        """Close the input, wait for ffmpeg, and return the integrated loudness it metered."""
+    def finish(self) -> dict[str, float]:
+        """Close the input, wait for ffmpeg, and return what it metered before the encoder:
+        integrated loudness (LUFS) and true peak (dBTP)."""
         assert self.process.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             self.process.stdin.close()
@@ -106,7 +107,7 @@ class StreamEncoder:
         self.log.seek(0)
         measured = parse_ebur128(self.log.read().decode(errors="replace"))
         self.log.close()
-        return measured["integrated"]
+        return measured
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):

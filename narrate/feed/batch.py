@@ -249,10 +249,13 @@ def narrate_parallel(
     """Narrate ARTICLES in JOBS processes; the library is written here, in order."""
     import multiprocessing
     import os
+    import sys
     from concurrent.futures import ProcessPoolExecutor
 
     threads = max(1, (os.cpu_count() or 1) // jobs)
-    context = multiprocessing.get_context("spawn")
+    # fork: workers start without importing everything again (the parent holds no threads
+    # and no speech engine yet); spawn elsewhere.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * len(articles)
     with ProcessPoolExecutor(max_workers=min(jobs, len(articles)), mp_context=context) as pool:
         futures = {
