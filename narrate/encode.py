@@ -41,7 +41,7 @@ FORMATS = {
 SUFFIX_FORMATS = {f.suffix: f.name for f in FORMATS.values()} | {".aac": "m4a", ".ogg": "opus"}
 
 # Lossy encoders raise inter-sample peaks a little; limit below the ceiling to stay under it.
-PEAK_HEADROOM_DB = 1.0
+PEAK_HEADROOM_DB = 1.5
 
 
 def format_for(path: Path, explicit: str | None = None) -> AudioFormat:

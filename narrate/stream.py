@@ -62,7 +62,7 @@ class StreamEncoder:
                 "-i",
                 "pipe:0",
                 "-filter_complex",
-                f"[0:a]{chain},asplit=2[enc][meter];[meter]ebur128=peak=true[metered]",
+                f"[0:a]{chain},asplit=2[enc][meter];[meter]ebur128=peak=sample[metered]",
                 "-map",
                 "[enc]",
                 "-ac",
@@ -98,7 +98,7 @@ class StreamEncoder:
 
     def finish(self) -> dict[str, float]:
         """Close the input, wait for ffmpeg, and return what it metered before the encoder:
-        integrated loudness (LUFS) and true peak (dBTP)."""
+        integrated loudness (LUFS) and sample peak (dBFS, as "true_peak")."""
         assert self.process.stdin is not None
         with contextlib.suppress(BrokenPipeError):
             self.process.stdin.close()
