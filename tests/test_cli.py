@@ -245,3 +245,16 @@ def test_text_file_source(tmp_path, runner):
         "Quiet night in Kyiv. By Jane Doe.\n\nThe city had zero alerts on November fourteenth."
         "\n\nThis audio was generated with A I from an article by Jane Doe.\n"
     )
+
+
+def test_help_starts_light():
+    """`narrate --help` must not pay for ONNX Runtime, trafilatura or pydub."""
+    probe = (
+        "import sys\nfrom narrate.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'onnxruntime', 'trafilatura', 'pydub', 'numpy', 'piper'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
