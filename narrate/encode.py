@@ -190,11 +190,12 @@ def parse_ebur128(stderr: str) -> dict[str, float]:
 
 
 def mastering_chain(gain_db: float, ceiling_db: float, rate: int) -> str:
-    """Gain, then a look-ahead limiter at twice the output rate (to see between samples)."""
+    """Gain, then a look-ahead limiter at the output rate, at least twice a voice's own rate
+    (22–24 kHz), so it sees between the voice's samples."""
     limit = 10 ** (ceiling_db / 20)
     return (
-        f"volume={gain_db:.3f}dB,aresample={rate * 2},"
-        f"alimiter=limit={limit:.5f}:attack=1:release=60:level=false,aresample={rate}"
+        f"volume={gain_db:.3f}dB,aresample={rate},"
+        f"alimiter=limit={limit:.5f}:attack=1:release=60:level=false"
     )
 
 

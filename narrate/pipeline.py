@@ -126,9 +126,7 @@ def narrate_script(
     if on_start:
         on_start(len(script.sentences))
     clips = iter_clips(script, engine, progress, cache)
-    voice_key = hashlib.sha256(
-        json.dumps(engine.identity(), sort_keys=True, default=str).encode()
-    ).hexdigest()[:16]
+    voice_key = f"{engine.name}:{engine.voice}"
     episode = master(
         script, clips, out, rate=engine.sample_rate, tags=tags, options=options, voice_key=voice_key
     )

@@ -21,6 +21,9 @@ from .errors import OutputError
 
 TYPICAL_VOICE_LUFS = -21.0  # TTS voices land near here before any gain
 TYPICAL_LIMITER_LOSS_DB = 1.5
+# Gain (dB) that brought each bundled voice to −16 LUFS through narrate's limiter, measured
+# on the sample articles with benchmarks/speed.py's setup; a run remembers its own after.
+KNOWN_GAINS_AT_MINUS_16 = {"piper:en_US-joe-medium": 8.8, "espeak": 7.1}
 
 
 class StreamEncoder:
@@ -133,6 +136,9 @@ class LevelMemory:
         remembered = self.load().get(f"{voice}@{target}")
         if remembered is not None:
             return remembered
+        known = KNOWN_GAINS_AT_MINUS_16.get(voice, KNOWN_GAINS_AT_MINUS_16.get(voice.split(":")[0]))
+        if known is not None:
+            return known + (target + 16.0)
         return target - TYPICAL_VOICE_LUFS + TYPICAL_LIMITER_LOSS_DB
 
     def remember(self, voice: str, target: float, gain: float) -> None:
