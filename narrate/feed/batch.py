@@ -256,6 +256,8 @@ def narrate_parallel(
     # fork: workers start without importing everything again (the parent holds no threads
     # and no speech engine yet); spawn elsewhere.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    if context.get_start_method() == "fork":
+        preload()
     results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * len(articles)
     with ProcessPoolExecutor(max_workers=min(jobs, len(articles)), mp_context=context) as pool:
         futures = {
@@ -287,6 +289,15 @@ def narrate_parallel(
         commit(folder, library, outcome, record)
         outcomes.append(outcome)
     return outcomes
+
+
+def preload() -> None:
+    """Import what every worker needs once, here, so forked workers start ready."""
+    import numpy  # noqa: F401
+    import trafilatura  # noqa: F401
+    from PIL import Image  # noqa: F401
+
+    from .. import encode, master, pipeline  # noqa: F401
 
 
 def update_feed(

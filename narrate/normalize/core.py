@@ -112,7 +112,3 @@ def tidy(text: str) -> str:
     text = re.sub(r" ([,.;:!?])", r"\1", text)
     text = re.sub(r",(?:\s*,)+", ",", text)
     return text.strip()
-
-
-def rename_groups(pattern: str, prefix: str) -> str:
-    return re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{prefix}{m.group(1)}>", pattern)
