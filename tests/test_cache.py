@@ -167,3 +167,11 @@ def test_cli_cache_info_clear_and_no_cache(tmp_path, monkeypatch):
     cleared = runner.invoke(cli, ["cache", "clear"])
     assert cleared.exit_code == 0 and "15" in cleared.output
     assert "0 clips" in runner.invoke(cli, ["cache", "info"]).output
+
+
+def test_default_location_is_the_user_cache_dir(monkeypatch):
+    from narrate.cache import default_dir
+
+    monkeypatch.delenv("NARRATE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/xdg-cache-for-narrate-test")
+    assert default_dir() == Path("/tmp/xdg-cache-for-narrate-test/narrate/segments")
