@@ -4,7 +4,8 @@ Rules run in priority order over the pieces of a sentence that no earlier rule r
 (see core.Text): web addresses, times, abbreviations, initials, dates, money, percentages,
 measures, fractions, ordinals, decades, ranges, model names, Roman numerals, plain numbers,
 acronyms, then symbols. Each rule is a compiled regex and a function returning the spoken
-form, or None to leave the match for later rules."""
+form, or None to leave the match for later rules. Dates and times live in en_dates.py, web
+addresses in en_web.py, shared vocabulary in en_words.py."""
 
 from __future__ import annotations
 
