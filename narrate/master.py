@@ -222,14 +222,12 @@ def master(
         ]
         cover = cover_job.result()
         audio = stage / f"{out.stem}{fmt.suffix}"
-        if fmt.name == "wav":
+        if fmt.name in ("wav", "mp3"):  # chapters go in with the ID3 tag
             os.replace(encoded, audio)
         else:
-            # Chapters (and, but for MP3, the tags) go in by a stream copy: ffmpeg writes ID3
-            # chapter frames in time order; mutagen then adds the MP3 tags around them.
+            # M4A and Opus: chapters and tags go in by a stream copy with ffmpeg.
             metadata = stage / "metadata.txt"
-            global_tags = {} if fmt.name == "mp3" else tags.ffmetadata()
-            metadata.write_text(ffmetadata(chapter_spans, global_tags), encoding="utf-8")
+            metadata.write_text(ffmetadata(chapter_spans, tags.ffmetadata()), encoding="utf-8")
             remux(encoded, metadata, audio, fmt)
         write_tags(audio, fmt.name, tags, laid.chapters, laid.duration, cover)
 
@@ -273,9 +271,7 @@ SAFE_MARGIN_DB = 1.4
 def remux(source: Path, metadata: Path, target: Path, fmt: AudioFormat) -> None:
     """Copy the encoded audio into TARGET with the chapters and tags of METADATA."""
     muxer = {"m4a": "mp4", "opus": "ogg"}.get(fmt.name, fmt.name)
-    extra = ["-id3v2_version", "4", "-write_xing", "1"] if fmt.name == "mp3" else []
-    if fmt.name == "m4a":
-        extra = ["-movflags", "+faststart"]
+    extra = ["-movflags", "+faststart"] if fmt.name == "m4a" else []
     run_ffmpeg(
         [
             "-i",

@@ -71,7 +71,7 @@ def write_tags(
     duration: float,
     cover: Path | None,
 ) -> None:
-    """Tags, cover and (for WAV) ID3 chapters, with mutagen; MP3 chapters come from ffmpeg."""
+    """Tags, cover and chapters inside the file, with mutagen."""
     if format_name in ("mp3", "wav"):
         write_id3(path, format_name, tags, chapters, duration, cover)
     elif format_name == "m4a":
@@ -153,24 +153,59 @@ def write_id3(
     duration: float,
     cover: Path | None,
 ) -> None:
-    """ID3v2.4 tags. In MP3 the CHAP/CTOC frames ffmpeg wrote are kept as they are: mutagen
-    re-sorts the frames it knows by size, which would scramble the chapter order."""
-    from mutagen.id3 import ID3, Frames
+    """ID3v2.4 tags with chapters (CHAP/CTOC) and cover; chapter frames in time order."""
+    from mutagen.id3 import ID3
     from mutagen.wave import WAVE
 
+    frames = id3_frames(tags, chapters, duration, cover)
     if format_name == "wav":
         audio = WAVE(str(path))
         if audio.tags is None:
             audio.add_tags()
-        for frame in id3_frames(tags, chapters, duration, cover):
+        for frame in frames:
             audio.tags.add(frame)
         audio.save()
         return
-    opaque = {name: cls for name, cls in Frames.items() if name not in ("CHAP", "CTOC")}
-    id3 = ID3(str(path), known_frames=opaque)
-    for frame in id3_frames(tags, [], duration, cover):
+    id3 = ID3()
+    for frame in frames:
         id3.add(frame)
-    id3.save(str(path), v2_version=4)
+    id3.save(str(path), v2_version=4, padding=lambda info: 0)
+    order_chapter_frames(path)
+
+
+def syncsafe(data: bytes) -> int:
+    return (data[0] << 21) | (data[1] << 14) | (data[2] << 7) | data[3]
+
+
+def order_chapter_frames(path: Path) -> None:
+    """Put the CHAP frames of an ID3v2.4 tag in time order, in place.
+
+    mutagen writes frames sorted by size, which scrambles chapters for readers that list them
+    in file order (ffprobe, some podcast apps). Only the CHAP frames' slots are permuted, so
+    the tag keeps its length and every other frame its place.
+    """
+    with path.open("r+b") as handle:
+        header = handle.read(10)
+        if header[:3] != b"ID3" or header[3] != 4 or header[5] & 0xC0:
+            return  # not a plain v2.4 tag (unsynchronised or with an extended header)
+        body = handle.read(syncsafe(header[6:10]))
+        frames: list[tuple[bytes, bytes]] = []
+        position = 0
+        while position + 10 <= len(body) and body[position] != 0:
+            size = syncsafe(body[position + 4 : position + 8])
+            frames.append((body[position : position + 4], body[position : position + 10 + size]))
+            position += 10 + size
+
+        def start_ms(frame: bytes) -> int:
+            data = frame[10:]
+            end = data.index(b"\0")
+            return int.from_bytes(data[end + 1 : end + 5], "big")
+
+        chapters = iter(sorted((f for fid, f in frames if fid == b"CHAP"), key=start_ms))
+        ordered = b"".join(next(chapters) if fid == b"CHAP" else f for fid, f in frames)
+        if len(ordered) == position:
+            handle.seek(10)
+            handle.write(ordered)
 
 
 def write_mp4(path: Path, tags: EpisodeTags, cover: Path | None) -> None:
