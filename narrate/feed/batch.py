@@ -218,6 +218,7 @@ def add_sources(
             if not expanded.articles:
                 outcomes.append(Outcome(source, "failed", error="no articles found in it"))
             articles += [a for a in expanded.articles if a not in articles]
+        jobs = effective_jobs(config.engine, jobs)
         if jobs > 1 and len(articles) > 1:
             outcomes += narrate_parallel(
                 folder, config, library, articles, jobs, use_cache, article_progress
@@ -235,6 +236,21 @@ def add_sources(
     finally:
         library.close()
     return outcomes
+
+
+# A neural engine runs faster as one process with two threads than as two processes with one
+# each (measured on 2 cores: 3.6 s vs 4.2 s for the sample), so its workers get two cores.
+THREADS_PER_NEURAL_WORKER = 2
+NEURAL_ENGINES = {"piper"}
+
+
+def effective_jobs(engine: str, jobs: int) -> int:
+    """Worker processes for a batch: JOBS, capped for neural engines at a pair of cores each."""
+    import os
+
+    if engine in NEURAL_ENGINES:
+        return max(1, min(jobs, (os.cpu_count() or 1) // THREADS_PER_NEURAL_WORKER))
+    return max(1, jobs)
 
 
 def narrate_parallel(
