@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
-
 from .engines.base import Clip
 
 DEFAULT_PAUSES = {"sentence": 0.35, "paragraph": 0.8, "heading": 1.2, "intro": 1.0, "piece": 0.12}
@@ -70,6 +68,8 @@ def parse_pauses(text: str | None) -> dict[str, float]:
 
 def trim(clip: Clip) -> Clip:
     """Cut a clip's own leading and trailing silence, so the pauses narrate sets are exact."""
+    import numpy as np  # here, not at import: a run with nothing to do never needs it
+
     samples = np.frombuffer(clip.pcm, dtype="<i2")
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
     if loud.size == 0:
