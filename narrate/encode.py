@@ -240,7 +240,6 @@ def encode(
     loudness: float,
     true_peak: float,
     music: list[Music] | None = None,
-    metadata_file: Path | None = None,
 ) -> tuple[dict[str, float], float]:
     """Bring the programme to LOUDNESS (LUFS) under TRUE_PEAK (dBTP) and encode it to OUT.
 
@@ -255,7 +254,7 @@ def encode(
     source = measure_programme(timeline, music, "anull")
     if source["integrated"] < -70:  # silence or near it: nothing to normalise
         chain = f"aresample={rate}"
-        encode_once(timeline, out, audio_format, bitrate, music, metadata_file, chain)
+        encode_once(timeline, out, audio_format, bitrate, music, chain)
         return measure_file(out), 0.0
     gain = loudness - source["integrated"]
     for _ in range(4):
@@ -269,7 +268,7 @@ def encode(
     for _ in range(3):
         used = gain
         chain = mastering_chain(gain, ceiling, rate)
-        encode_once(timeline, out, audio_format, bitrate, music, metadata_file, chain)
+        encode_once(timeline, out, audio_format, bitrate, music, chain)
         result = measure_file(out)
         error = loudness - result["integrated"]
         over = result["true_peak"] - true_peak
@@ -287,34 +286,22 @@ def encode_once(
     audio_format: AudioFormat,
     bitrate: str,
     music: list[Music],
-    metadata_file: Path | None,
     chain: str,
 ) -> None:
-    """One ffmpeg run: mix, CHAIN, encode; tags and chapters from METADATA_FILE."""
+    """One ffmpeg run: mix the music beds under the speech, apply CHAIN, encode."""
     inputs, graph = filter_graph(music)
-    extra: list[str] = []
-    maps: list[str] = []
-    index = 1 + len(music)
-    if metadata_file is not None:
-        extra += ["-f", "ffmetadata", "-i", str(metadata_file)]
-        maps += ["-map_metadata", str(index), "-map_chapters", str(index)]
-        index += 1
     codec = list(audio_format.codec_args)
     if audio_format.lossy:
         codec += ["-b:a", bitrate]
-    if audio_format.name == "mp3":
-        codec += ["-id3v2_version", "4"]
     muxer = {"m4a": "mp4", "opus": "ogg"}.get(audio_format.name, audio_format.name)
     run_ffmpeg(
         [
             *speech_input(timeline),
             *inputs,
-            *extra,
             "-filter_complex",
             f"{graph};[mix]{chain}[out]",
             "-map",
             "[out]",
-            *maps,
             "-ac",
             "1",
             "-ar",

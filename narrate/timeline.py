@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from .engines.base import Clip
 
-DEFAULT_PAUSES = {"sentence": 0.35, "paragraph": 0.8, "heading": 1.2, "intro": 1.0, "piece": 0.12}
+DEFAULT_PAUSES = {"sentence": 0.35, "paragraph": 0.8, "heading": 1.2, "intro": 1.0}
 LEAD_IN_S = 0.3
 TAIL_S = 0.6
 SILENCE_THRESHOLD = 400  # |sample| at or below this (about −38 dBFS) counts as silence
