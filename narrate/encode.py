@@ -21,6 +21,24 @@ class AudioFormat:
     rate: int
     lossy: bool = True
 
+    @property
+    def muxer(self) -> str:
+        return {"m4a": "mp4", "opus": "ogg"}.get(self.name, self.name)
+
+    def output_args(self, bitrate: str) -> list[str]:
+        """ffmpeg arguments for the encoder and container (mono, this format's rate)."""
+        bitrate_args = ["-b:a", bitrate] if self.lossy else []
+        return [
+            "-ac",
+            "1",
+            "-ar",
+            str(self.rate),
+            *self.codec_args,
+            *bitrate_args,
+            "-f",
+            self.muxer,
+        ]
+
 
 FORMATS = {
     "mp3": AudioFormat(
@@ -290,10 +308,6 @@ def encode_once(
 ) -> None:
     """One ffmpeg run: mix the music beds under the speech, apply CHAIN, encode."""
     inputs, graph = filter_graph(music)
-    codec = list(audio_format.codec_args)
-    if audio_format.lossy:
-        codec += ["-b:a", bitrate]
-    muxer = {"m4a": "mp4", "opus": "ogg"}.get(audio_format.name, audio_format.name)
     run_ffmpeg(
         [
             *speech_input(timeline),
@@ -302,13 +316,7 @@ def encode_once(
             f"{graph};[mix]{chain}[out]",
             "-map",
             "[out]",
-            "-ac",
-            "1",
-            "-ar",
-            str(audio_format.rate),
-            *codec,
-            "-f",
-            muxer,
+            *audio_format.output_args(bitrate),
             str(out),
         ],
         f"encoding {audio_format.name}",

@@ -270,7 +270,6 @@ SAFE_MARGIN_DB = 1.4
 
 def remux(source: Path, metadata: Path, target: Path, fmt: AudioFormat) -> None:
     """Copy the encoded audio into TARGET with the chapters and tags of METADATA."""
-    muxer = {"m4a": "mp4", "opus": "ogg"}.get(fmt.name, fmt.name)
     extra = ["-movflags", "+faststart"] if fmt.name == "m4a" else []
     run_ffmpeg(
         [
@@ -290,7 +289,7 @@ def remux(source: Path, metadata: Path, target: Path, fmt: AudioFormat) -> None:
             "copy",
             *extra,
             "-f",
-            muxer,
+            fmt.muxer,
             str(target),
         ],
         "adding chapters",

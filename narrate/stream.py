@@ -39,16 +39,8 @@ class StreamEncoder:
         gain: float,
         ceiling: float,
     ) -> None:
-        self.out = out
         self.gain = gain
-        self.ceiling = ceiling
         chain = mastering_chain(gain, ceiling, audio_format.rate)
-        codec = list(audio_format.codec_args)
-        if audio_format.lossy:
-            codec += ["-b:a", bitrate]
-        if audio_format.name == "mp3":
-            codec += ["-id3v2_version", "4"]
-        muxer = {"m4a": "mp4", "opus": "ogg"}.get(audio_format.name, audio_format.name)
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish() or abort()
         self.process = subprocess.Popen(
             [
@@ -68,13 +60,7 @@ class StreamEncoder:
                 f"[0:a]{chain},asplit=2[enc][meter];[meter]ebur128=peak=sample[metered]",
                 "-map",
                 "[enc]",
-                "-ac",
-                "1",
-                "-ar",
-                str(audio_format.rate),
-                *codec,
-                "-f",
-                muxer,
+                *audio_format.output_args(bitrate),
                 str(out),
                 "-map",
                 "[metered]",

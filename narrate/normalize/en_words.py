@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..segment import OPENERS
 from .numbers import (
     digits,
     year,
@@ -368,34 +369,8 @@ def final_stop(m: re.Match[str]) -> str:
     return "." if not after(m).strip() else ""
 
 
-SENTENCE_OPENERS = {
-    "The",
-    "A",
-    "An",
-    "He",
-    "She",
-    "It",
-    "They",
-    "We",
-    "I",
-    "You",
-    "This",
-    "That",
-    "There",
-    "But",
-    "And",
-    "In",
-    "On",
-    "At",
-    "His",
-    "Her",
-    "Its",
-    "Their",
-    "Our",
-    "My",
-    "Then",
-    "When",
-}
+# Words that start a sentence after an abbreviation's full stop (segment.py decides with them).
+SENTENCE_OPENERS = OPENERS
 
 
 def c(pattern: str, flags: int = 0) -> re.Pattern[str]:
