@@ -173,7 +173,9 @@ def master_options(func: Any) -> Any:
     return func
 
 
-def make_master_options(out: Path, params: dict[str, Any]) -> Any:
+def make_master_options(
+    out: Path, params: dict[str, Any], encode_while_speaking: bool = True
+) -> Any:
     from .encode import FORMATS, format_for
     from .master import MasterOptions
     from .timeline import parse_pauses
@@ -193,6 +195,7 @@ def make_master_options(out: Path, params: dict[str, Any]) -> Any:
         sidecars=not params.get("no_sidecars"),
         cover=params.get("cover"),
         fetch_cover=not params.get("no_remote_cover"),
+        encode_while_speaking=encode_while_speaking,
     )
 
 
@@ -223,7 +226,8 @@ def make_master_options(out: Path, params: dict[str, Any]) -> Any:
     "-j",
     "--jobs",
     type=click.IntRange(1, 64),
-    help="CPU threads for synthesis (default: all cores).",
+    help="CPU cores to use (default: all): Piper's threads, and with two or more the encoder "
+    "runs while the voice speaks.",
 )
 @quiet_option
 @click.pass_context
@@ -254,7 +258,8 @@ def article(
     out = output or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
     if not out.suffix:
         out = out.with_suffix(suffix)
-    mastering = make_master_options(out, params)
+    cores = params["jobs"] or os.cpu_count() or 1
+    mastering = make_master_options(out, params, encode_while_speaking=cores >= 2)
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
             script,
@@ -430,8 +435,8 @@ def batch_options(func: Any) -> Any:
         "-j",
         "--jobs",
         type=click.IntRange(1, 64),
-        help="Articles narrated at once, in worker processes (default: CPU count; Piper "
-        "workers get two cores each, as that measured faster).",
+        help="CPU cores to keep busy (default: all): espeak and gTTS narrate one article per "
+        "core at once, Piper one per two cores (that measured faster).",
     )(func)
 
 

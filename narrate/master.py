@@ -56,6 +56,9 @@ class MasterOptions:
     sidecars: bool = True
     cover: Path | None = None
     fetch_cover: bool = True
+    # Encode while the voice speaks (ffmpeg on another core), or after it, from the PCM on
+    # disk (one core in turn). The audio is the same either way.
+    encode_while_speaking: bool = True
 
     def settings(self) -> dict[str, object]:
         """What of these options shapes the audio (for the narration key)."""
@@ -137,7 +140,8 @@ def master(
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".narrate", dir=out.parent))
     fmt = options.audio_format
-    streaming = not (options.intro_music or options.outro_music)
+    single_pass = not (options.intro_music or options.outro_music)
+    streaming = single_pass and options.encode_while_speaking
     encoder: StreamEncoder | None = None
     memory = default_memory()
     covers = ThreadPoolExecutor(max_workers=1)  # the cover is made while the voice speaks
@@ -153,8 +157,8 @@ def master(
     )
     try:
         encoded = stage / f"encoded{fmt.suffix}"
+        ceiling = options.true_peak - (PEAK_HEADROOM_DB if fmt.lossy else 0.2)
         if streaming:
-            ceiling = options.true_peak - (PEAK_HEADROOM_DB if fmt.lossy else 0.2)
             encoder = StreamEncoder(
                 encoded,
                 fmt,
@@ -174,6 +178,16 @@ def master(
             timeline.abort()
             raise
         laid = timeline.close()
+        if single_pass and not streaming:
+            encoder = StreamEncoder(
+                encoded,
+                fmt,
+                bitrate=options.bitrate,
+                rate=rate,
+                gain=memory.predict(voice_key, options.loudness),
+                ceiling=ceiling,
+                source=laid.path,
+            )
 
         music: list[Music] = []
         if options.intro_music:
@@ -208,7 +222,7 @@ def master(
                 true_peak=options.true_peak,
                 music=music,
             )
-            if streaming:
+            if single_pass:
                 memory.remember(voice_key, options.loudness, gain)
         laid.path.unlink(missing_ok=True)
 

@@ -87,8 +87,13 @@ def narrate_script(
     on_start: Callable[[int], None] | None = None,
     cache: SegmentCache | None = None,
     engine: Engine | None = None,
+    evict: bool = True,
 ) -> NarrationResult:
-    """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE."""
+    """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
+
+    With EVICT, the cache is trimmed to its size limit afterwards (a batch does that once, at
+    its end, rather than after every article).
+    """
     from .encode import format_for
     from .engines import get_engine
     from .master import MasterOptions, master
@@ -130,7 +135,7 @@ def narrate_script(
     episode = master(
         script, clips, out, rate=engine.sample_rate, tags=tags, options=options, voice_key=voice_key
     )
-    if cache is not None:
+    if cache is not None and evict:
         cache.evict()
     return NarrationResult(
         episode.path, episode.duration, len(script.sentences), words, sidecars=episode.sidecars

@@ -38,7 +38,9 @@ class StreamEncoder:
         rate: int,
         gain: float,
         ceiling: float,
+        source: Path | None = None,
     ) -> None:
+        """Encode PCM written to this object, or, with SOURCE, the raw PCM file there."""
         self.gain = gain
         chain = mastering_chain(gain, ceiling, audio_format.rate)
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish() or abort()
@@ -55,7 +57,7 @@ class StreamEncoder:
                 "-ac",
                 "1",
                 "-i",
-                "pipe:0",
+                str(source) if source else "pipe:0",
                 "-filter_complex",
                 f"[0:a]{chain},asplit=2[enc][meter];[meter]ebur128=peak=sample[metered]",
                 "-map",
@@ -68,7 +70,7 @@ class StreamEncoder:
                 "null",
                 "-",
             ],
-            stdin=subprocess.PIPE,
+            stdin=subprocess.DEVNULL if source else subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
@@ -88,9 +90,9 @@ class StreamEncoder:
     def finish(self) -> dict[str, float]:
         """Close the input, wait for ffmpeg, and return what it metered before the encoder:
         integrated loudness (LUFS) and sample peak (dBFS, as "true_peak")."""
-        assert self.process.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self.process.stdin.close()
+        if self.process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
         if self.process.wait() != 0:
             raise OutputError(f"ffmpeg failed while encoding: {self.error()}")
         self.log.seek(0)

@@ -11,7 +11,9 @@ ENGINES = {
     "gtts": ("narrate.engines.gtts", "GttsEngine", False, "Google Translate voices, online"),
 }
 
-__all__ = ["ENGINES", "Clip", "Engine", "VoiceInfo", "get_engine"]
+__all__ = ["ENGINES", "Clip", "Engine", "VoiceInfo", "get_engine", "shared_engine"]
+
+_SHARED: dict[tuple[str, str | None, str | None, int | None], Engine] = {}
 
 
 def get_engine(
@@ -29,4 +31,16 @@ def get_engine(
     cls = getattr(importlib.import_module(module_name), class_name)
     extra = {"threads": threads} if threads and name == "piper" else {}
     engine: Engine = cls(voice=voice, lang=lang, **extra)
+    return engine
+
+
+def shared_engine(
+    name: str, voice: str | None = None, lang: str | None = None, threads: int | None = None
+) -> Engine:
+    """The engine for these arguments, created once per process and then reused: a batch worker
+    loads each voice once, not once per article."""
+    key = (name, voice, lang, threads)
+    engine = _SHARED.get(key)
+    if engine is None:
+        engine = _SHARED[key] = get_engine(name, voice=voice, lang=lang, threads=threads)
     return engine

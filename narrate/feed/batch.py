@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NarrateError
 from ..files import write_atomic
@@ -18,6 +18,11 @@ from .library import EpisodeRecord, Library
 from .rss import build_feed, episode_stem
 from .site import episode_page, index_page
 from .sources import expand
+
+if TYPE_CHECKING:
+    from ..engines.base import Engine
+    from ..master import MasterOptions
+    from ..model import Article, Script
 
 log = logging.getLogger(__name__)
 EPISODES = "episodes"
@@ -86,10 +91,11 @@ def narrate_source(
     source: str,
     sentence_progress: Progress | None = None,
     use_cache: bool = True,
+    cores: int = 1,
 ) -> Outcome:
     """Narrate one article into the library unless an identical narration is there."""
     outcome, record = narrate_job(
-        folder, config, source, library.get_for_source(source), use_cache, None, sentence_progress
+        folder, config, source, library.get_for_source(source), use_cache, cores, sentence_progress
     )
     commit(folder, library, outcome, record)
     return outcome
@@ -106,66 +112,111 @@ def commit(folder: Path, library: Library, outcome: Outcome, record: EpisodeReco
             path.unlink(missing_ok=True)
 
 
-def narrate_job(
+@dataclass
+class PreparedJob:
+    """An article loaded and scripted, ready to be spoken (plain data: it crosses processes)."""
+
+    source: str
+    article: Article
+    script: Script
+    key: str
+    guid: str
+    existing: EpisodeRecord | None
+
+    @property
+    def weight(self) -> int:
+        """How much there is to say: the characters the engine will be given."""
+        return sum(len(s.spoken) for s in self.script.sentences)
+
+
+def prepare_job(
     folder: Path,
     config: FeedConfig,
     source: str,
     existing: EpisodeRecord | None,
-    use_cache: bool = True,
-    threads: int | None = None,
-    sentence_progress: Progress | None = None,
-) -> tuple[Outcome, EpisodeRecord | None]:
-    """The work for one article, without touching the library (it runs in worker processes)."""
-    from ..cache import SegmentCache
-    from ..encode import FORMATS
-    from ..engines import get_engine
-    from ..master import MasterOptions
-    from ..pipeline import load_article, narrate_script, narration_key, slugify
+    cores: int = 1,
+) -> PreparedJob | Outcome:
+    """Load and script one article; an Outcome when it failed or is already narrated as is."""
+    from ..pipeline import load_article, narration_key
     from ..script import SpeechOptions, build_script
 
     try:
         article = load_article(source)
         script = build_script(article, options=SpeechOptions(lang=config.lang or None))
-        engine = get_engine(
-            config.engine, voice=config.voice or None, lang=script.lang, threads=threads
-        )
-        fmt = FORMATS[config.format]
-        options = MasterOptions(fmt, bitrate=config.bitrate, loudness=config.loudness)
-        key = narration_key(script, engine.name, engine.voice, options.settings())
-        guid = article.url or source
-        if existing is not None and existing.guid != guid:
-            existing = None
-        if (
-            existing
-            and existing.narration_key == key
-            and (folder / EPISODES / existing.audio).exists()
-        ):
-            return Outcome(source, "unchanged", article.title), None
-        audio_name = f"{slugify(article.title, 60)}-{key[:8]}{fmt.suffix}"
-        out = folder / EPISODES / audio_name
+        engine = engine_for(config, script.lang, cores)
+        key = narration_key(script, engine.name, engine.voice, master_options(config).settings())
+    except NarrateError as exc:
+        return Outcome(source, "failed", error=str(exc))
+    guid = article.url or source
+    if existing is not None and existing.guid != guid:
+        existing = None
+    if existing and existing.narration_key == key and (folder / EPISODES / existing.audio).exists():
+        return Outcome(source, "unchanged", article.title)
+    return PreparedJob(source, article, script, key, guid, existing)
+
+
+def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
+    from ..engines import shared_engine
+
+    return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=cores)
+
+
+def master_options(config: FeedConfig, cores: int = 1) -> MasterOptions:
+    """The feed's mastering settings; with two CORES or more the encoder runs beside the voice."""
+    from ..encode import FORMATS
+    from ..master import MasterOptions
+
+    return MasterOptions(
+        FORMATS[config.format],
+        bitrate=config.bitrate,
+        loudness=config.loudness,
+        encode_while_speaking=cores >= 2,
+    )
+
+
+def run_job(
+    folder: Path,
+    config: FeedConfig,
+    job: PreparedJob,
+    use_cache: bool = True,
+    cores: int = 1,
+    sentence_progress: Progress | None = None,
+) -> tuple[Outcome, EpisodeRecord | None]:
+    """Speak and master a prepared article into the episodes folder with CORES cores (the
+    library is not touched: this runs in worker processes)."""
+    from ..cache import SegmentCache
+    from ..pipeline import narrate_script, slugify
+
+    options = master_options(config, cores)
+    fmt = options.audio_format
+    article, existing = job.article, job.existing
+    audio_name = f"{slugify(article.title, 60)}-{job.key[:8]}{fmt.suffix}"
+    out = folder / EPISODES / audio_name
+    try:
         result = narrate_script(
-            script,
+            job.script,
             out,
-            engine=engine,
+            engine=engine_for(config, job.script.lang, cores),
             master_options=options,
             progress=sentence_progress,
             cache=SegmentCache() if use_cache else None,
+            evict=False,
         )
     except NarrateError as exc:
-        return Outcome(source, "failed", error=str(exc)), None
+        return Outcome(job.source, "failed", error=str(exc)), None
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     first_seen = existing.first_seen if existing else today()
     duration = result.duration if not result.skipped else probe_duration(out)
     record = EpisodeRecord(
-        guid=guid,
-        source=source,
+        guid=job.guid,
+        source=job.source,
         url=article.url,
         title=article.title,
         author=article.author,
         site=article.site,
         published=article.date or first_seen,
         excerpt=excerpt(" ".join(b.text for b in article.blocks if b.kind != "heading")),
-        narration_key=key,
+        narration_key=job.key,
         audio=audio_name,
         mime=fmt.mime,
         size=out.stat().st_size,
@@ -174,7 +225,23 @@ def narrate_job(
         first_seen=first_seen,
         updated=now,
     )
-    return Outcome(source, "updated" if existing else "new", article.title), record
+    return Outcome(job.source, "updated" if existing else "new", article.title), record
+
+
+def narrate_job(
+    folder: Path,
+    config: FeedConfig,
+    source: str,
+    existing: EpisodeRecord | None,
+    use_cache: bool = True,
+    cores: int = 1,
+    sentence_progress: Progress | None = None,
+) -> tuple[Outcome, EpisodeRecord | None]:
+    """Prepare and narrate one article with CORES cores."""
+    job = prepare_job(folder, config, source, existing, cores)
+    if isinstance(job, Outcome):
+        return job, None
+    return run_job(folder, config, job, use_cache, cores, sentence_progress)
 
 
 def probe_duration(path: Path) -> float:
@@ -196,9 +263,9 @@ def add_sources(
 ) -> list[Outcome]:
     """Expand SOURCES, narrate what is new or changed, and rebuild the outputs.
 
-    One failing source never stops the batch: it comes back as a "failed" outcome. With
-    JOBS > 1, articles are narrated in that many worker processes at once, each engine
-    given its share of the CPU threads.
+    One failing source never stops the batch: it comes back as a "failed" outcome. JOBS is
+    the number of CPU cores the batch may keep busy: articles are narrated in worker processes
+    that share them (see plan_workers).
     """
     config = apply_overrides(load_config(folder), overrides)
     (folder / EPISODES).mkdir(exist_ok=True)
@@ -218,20 +285,26 @@ def add_sources(
             if not expanded.articles:
                 outcomes.append(Outcome(source, "failed", error="no articles found in it"))
             articles += [a for a in expanded.articles if a not in articles]
-        jobs = effective_jobs(config.engine, jobs)
-        if jobs > 1 and len(articles) > 1:
+        workers, cores = plan_workers(config.engine, jobs, len(articles))
+        if workers > 1:
             outcomes += narrate_parallel(
-                folder, config, library, articles, jobs, use_cache, article_progress
+                folder, config, library, articles, workers, cores, use_cache, article_progress
             )
         else:
             for index, article in enumerate(articles):
                 if article_progress:
                     article_progress(index, len(articles))
                 outcomes.append(
-                    narrate_source(folder, config, library, article, sentence_progress, use_cache)
+                    narrate_source(
+                        folder, config, library, article, sentence_progress, use_cache, cores
+                    )
                 )
         if article_progress:
             article_progress(len(articles), len(articles))
+        if use_cache and articles:
+            from ..cache import SegmentCache
+
+            SegmentCache().evict()  # once for the batch, not after every article
         publish(folder, config, library)
     finally:
         library.close()
@@ -240,17 +313,19 @@ def add_sources(
 
 # A neural engine runs faster as one process with two threads than as two processes with one
 # each (measured on 2 cores: 3.6 s vs 4.2 s for the sample), so its workers get two cores.
-THREADS_PER_NEURAL_WORKER = 2
+CORES_PER_NEURAL_WORKER = 2
 NEURAL_ENGINES = {"piper"}
 
 
-def effective_jobs(engine: str, jobs: int) -> int:
-    """Worker processes for a batch: JOBS, capped for neural engines at a pair of cores each."""
-    import os
+def plan_workers(engine: str, jobs: int, articles: int) -> tuple[int, int]:
+    """How a batch allowed JOBS cores runs: (worker processes, cores for each).
 
-    if engine in NEURAL_ENGINES:
-        return max(1, min(jobs, (os.cpu_count() or 1) // THREADS_PER_NEURAL_WORKER))
-    return max(1, jobs)
+    A worker with one core speaks and then encodes; with two or more, its encoder runs beside
+    the voice and a neural engine gets the cores as threads.
+    """
+    per_worker = CORES_PER_NEURAL_WORKER if engine in NEURAL_ENGINES else 1
+    workers = max(1, min(articles, jobs // per_worker))
+    return workers, max(1, jobs // workers)
 
 
 def narrate_parallel(
@@ -258,46 +333,64 @@ def narrate_parallel(
     config: FeedConfig,
     library: Library,
     articles: list[str],
-    jobs: int,
+    workers: int,
+    cores: int,
     use_cache: bool,
     article_progress: Callable[[int, int], None] | None,
 ) -> list[Outcome]:
-    """Narrate ARTICLES in JOBS processes; the library is written here, in order."""
-    import multiprocessing
-    import os
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
+    """Narrate ARTICLES in WORKERS processes of CORES cores each; the library is written here,
+    in order.
 
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    # fork: workers start without importing everything again (the parent holds no threads
-    # and no speech engine yet); spawn elsewhere.
+    First every article is loaded and scripted (in the workers, so fetches overlap); then the
+    ones to narrate go out longest first, so no long article is left running alone at the end.
+    """
+    import gc
+    import multiprocessing
+    import sys
+    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+
+    # fork: workers start with everything imported and the engine's library loaded (the
+    # parent holds no threads); spawn elsewhere.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     if context.get_start_method() == "fork":
-        preload()
-    results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * len(articles)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(articles)), mp_context=context) as pool:
-        futures = {
-            pool.submit(
-                narrate_job,
-                folder,
-                config,
-                article,
-                library.get_for_source(article),
-                use_cache,
-                threads,
-            ): index
-            for index, article in enumerate(articles)
-        }
-        from concurrent.futures import as_completed
-
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            try:
-                results[index] = future.result()
-            except Exception as exc:  # a worker that died: report it, keep the batch going
-                results[index] = (Outcome(articles[index], "failed", error=str(exc)), None)
-            if article_progress:
-                article_progress(done, len(articles))
+        preload(config.engine, html=any(needs_html(source) for source in articles))
+        gc.freeze()  # keep the shared pages shared: the collector would touch them all
+    total = len(articles)
+    done = 0
+    results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * total
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            prepared: dict[Future[PreparedJob | Outcome], int] = {
+                pool.submit(
+                    prepare_job, folder, config, source, library.get_for_source(source), cores
+                ): index
+                for index, source in enumerate(articles)
+            }
+            ready: list[tuple[int, PreparedJob]] = []
+            for future in as_completed(prepared):
+                index = prepared[future]
+                job = worker_result(future, articles[index])
+                if isinstance(job, PreparedJob):
+                    ready.append((index, job))
+                    continue
+                results[index] = (job, None) if isinstance(job, Outcome) else job
+                done += 1
+                if article_progress:
+                    article_progress(done, total)
+            ready.sort(key=lambda item: item[1].weight, reverse=True)
+            narrations = {
+                pool.submit(run_job, folder, config, job, use_cache, cores): index
+                for index, job in ready
+            }
+            for future in as_completed(narrations):
+                index = narrations[future]
+                outcome = worker_result(future, articles[index])
+                results[index] = (outcome, None) if isinstance(outcome, Outcome) else outcome
+                done += 1
+                if article_progress:
+                    article_progress(done, total)
+    finally:
+        gc.unfreeze()
     outcomes = []
     for item in results:
         assert item is not None
@@ -307,13 +400,41 @@ def narrate_parallel(
     return outcomes
 
 
-def preload() -> None:
-    """Import what every worker needs once, here, so forked workers start ready."""
-    import numpy  # noqa: F401
-    import trafilatura  # noqa: F401
-    from PIL import Image  # noqa: F401
+def worker_result(future: Any, source: str) -> Any:
+    """A worker's answer, or a failed outcome when the worker itself died."""
+    try:
+        return future.result()
+    except Exception as exc:  # a worker that died: report it, keep the batch going
+        return Outcome(source, "failed", error=f"worker failed: {exc}")
 
-    from .. import encode, master, pipeline  # noqa: F401
+
+def needs_html(source: str) -> bool:
+    """Whether SOURCE may be a web page (a text or Markdown file is read without trafilatura)."""
+    return not source.lower().endswith((".txt", ".md", ".markdown"))
+
+
+def preload(engine: str, html: bool = True) -> None:
+    """Import and load what every worker needs once, here, so forked workers start ready.
+
+    Left to the workers: trafilatura when every source is a text file, and wordninja's word
+    list (only web addresses need it)."""
+    import mutagen.id3
+    import mutagen.mp3  # noqa: F401
+    import numpy  # noqa: F401
+    from PIL import Image, ImageDraw, ImageFont  # noqa: F401
+
+    from .. import cache, cover, encode, master, normalize, pipeline, sidecars, synth, tags  # noqa: F401
+    from ..normalize import en, other  # noqa: F401
+
+    if html:
+        import trafilatura  # noqa: F401
+    if engine == "espeak":  # a C library with no threads: safe to load before forking
+        from ..engines.espeak import _Library
+
+        _Library.get()
+    elif engine == "piper":  # import only: ONNX Runtime's threads start with a session
+        import onnxruntime  # noqa: F401
+        import piper  # noqa: F401
 
 
 def update_feed(
