@@ -256,6 +256,28 @@ def test_every_cue_starts_where_its_sentence_starts(tmp_path):
         assert abs(onset - (cue.start + TRIM_MARGIN_S)) <= 0.05, (cue.written, onset, cue.start)
 
 
+def test_encoding_after_speaking_gives_the_same_audio(tmp_path, monkeypatch):
+    """One core (--jobs 1) encodes from the PCM on disk once the voice is done; more cores
+    encode while it speaks. The listener must not be able to tell."""
+    import narrate.master
+
+    started = []
+
+    class Recording(narrate.master.StreamEncoder):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("source"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(narrate.master, "StreamEncoder", Recording)
+    _, alongside = render(tmp_path / "alongside.mp3", encode_while_speaking=True)
+    _, after = render(tmp_path / "after.mp3", encode_while_speaking=False)
+    assert started[0] is None and started[1] is not None  # piped vs read from the PCM file
+    assert alongside.cues == after.cues and alongside.chapters == after.chapters
+    assert np.array_equal(decode(tmp_path / "alongside.mp3"), decode(tmp_path / "after.mp3"))
+    loudness, peak = ebur128(tmp_path / "after.mp3")
+    assert abs(loudness + 16) <= 1 and peak <= -1
+
+
 def test_pauses_are_the_pauses_heard(tmp_path):
     out = tmp_path / "episode.wav"
     _, episode = render(out, "wav", pauses=parse_pauses("sentence=0.5,paragraph=1.0,heading=1.5"))
