@@ -64,6 +64,9 @@ class SegmentCache:
     def entry(self, key: str) -> Path:
         return self.path / key[:2] / f"{key}.wav"
 
+    def has(self, key: str) -> bool:
+        return self.entry(key).exists()
+
     def get(self, key: str) -> Clip | None:
         path = self.entry(key)
         try:

@@ -250,9 +250,13 @@ def article(
     from .encode import FORMATS
     from .engines import get_engine
     from .pipeline import narrate_script, prepare_script, slugify
+    from .synth import load_in_background
 
     quiet = is_quiet(ctx, quiet)
     options = make_options(params["lang"], params["lexicon_path"], params["date_order"], engine)
+    if output is not None and output.suffix and not output.exists():
+        # A new file will be narrated: the voice loads while the page is read.
+        load_in_background(get_engine(engine, voice=voice, threads=params["jobs"]))
     script = prepare_script(source, options, outro=not params["no_outro"])
     suffix = FORMATS[params["audio_format"] or "mp3"].suffix
     out = output or Path.cwd() / f"{slugify(script.article.title)}{suffix}"

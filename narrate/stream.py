@@ -11,14 +11,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from .audio import ffmpeg_path
 from .encode import AudioFormat, mastering_chain, parse_ebur128
 from .errors import OutputError
 
+QUEUED_CLIPS = 64  # pieces of PCM waiting for ffmpeg, at most (a few minutes of audio)
 TYPICAL_VOICE_LUFS = -21.0  # TTS voices land near here before any gain
 TYPICAL_LIMITER_LOSS_DB = 1.5
 # Gain (dB) that brought each bundled voice to −16 LUFS through narrate's limiter, measured
@@ -74,13 +77,32 @@ class StreamEncoder:
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
+        # A feeder thread writes to ffmpeg, so the voice goes on to the next sentence while
+        # ffmpeg takes in the last one (a pipe holds well under a second of audio).
+        self.pending: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_CLIPS)
+        self.failed = False
+        self.feeder: threading.Thread | None = None
+        if source is None:
+            self.feeder = threading.Thread(target=self._feed, name="narrate-encoder", daemon=True)
+            self.feeder.start()
+
+    def _feed(self) -> None:
+        assert self.process.stdin is not None
+        while (pcm := self.pending.get()) is not None:
+            if self.failed:
+                continue  # keep draining, so write() never blocks on a dead encoder
+            try:
+                self.process.stdin.write(pcm)
+            except (BrokenPipeError, OSError, ValueError):
+                self.failed = True
+        with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+            self.process.stdin.close()
 
     def write(self, pcm: bytes) -> None:
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(pcm)
-        except BrokenPipeError:
-            raise OutputError(f"ffmpeg stopped while encoding: {self.error()}") from None
+        if self.failed:
+            self.process.wait()
+            raise OutputError(f"ffmpeg stopped while encoding: {self.error()}")
+        self.pending.put(pcm)
 
     def error(self) -> str:
         self.log.seek(0)
@@ -90,10 +112,10 @@ class StreamEncoder:
     def finish(self) -> dict[str, float]:
         """Close the input, wait for ffmpeg, and return what it metered before the encoder:
         integrated loudness (LUFS) and sample peak (dBFS, as "true_peak")."""
-        if self.process.stdin is not None:
-            with contextlib.suppress(BrokenPipeError):
-                self.process.stdin.close()
-        if self.process.wait() != 0:
+        if self.feeder is not None:
+            self.pending.put(None)
+            self.feeder.join()
+        if self.process.wait() != 0 or self.failed:
             raise OutputError(f"ffmpeg failed while encoding: {self.error()}")
         self.log.seek(0)
         measured = parse_ebur128(self.log.read().decode(errors="replace"))
@@ -104,6 +126,10 @@ class StreamEncoder:
         with contextlib.suppress(Exception):
             self.process.kill()
             self.process.wait()
+        if self.feeder is not None:
+            self.failed = True  # the feeder now only drains, so there is soon room for None
+            with contextlib.suppress(queue.Full):
+                self.pending.put(None, timeout=5)
         self.log.close()
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from collections.abc import Callable, Iterator
 
 from .cache import SegmentCache
@@ -57,8 +59,35 @@ def iter_clips(
     cache: SegmentCache | None = None,
 ) -> Iterator[Clip]:
     """Synthesise every sentence of SCRIPT in reading order, one clip at a time."""
+    if cache is not None:
+        warm_up(engine, script, cache)
     for block in script.blocks:
         for sentence in block.sentences:
             yield synthesize_sentence(engine, sentence.spoken, cache)
             if progress:
                 progress(1)
+
+
+def warm_up(engine: Engine, script: Script, cache: SegmentCache) -> threading.Thread | None:
+    """When some sentence is not in the cache, load the engine's voice in the background, so
+    it is ready by the time the cached sentences before it have gone to the encoder."""
+    identity = engine.identity()
+    if all(cache.has(cache.key(identity, engine_text(s.spoken))) for s in script.sentences):
+        return None
+    return load_in_background(engine)
+
+
+def load_in_background(engine: Engine) -> threading.Thread | None:
+    """Start loading ENGINE's voice (if it has one to load) in a thread; the first synthesis
+    waits for it, and reports any failure. Not a daemon: the process never exits mid-load."""
+    load = getattr(engine, "load", None)
+    if load is None:
+        return None
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            load()
+
+    thread = threading.Thread(target=run, name="narrate-voice-load")
+    thread.start()
+    return thread

@@ -278,6 +278,23 @@ def test_encoding_after_speaking_gives_the_same_audio(tmp_path, monkeypatch):
     assert abs(loudness + 16) <= 1 and peak <= -1
 
 
+def test_an_encoder_that_dies_is_a_clear_error_not_a_hang(tmp_path):
+    from narrate.errors import OutputError
+    from narrate.stream import StreamEncoder
+
+    second = bytes(RATE * 2)
+    encoder = StreamEncoder(
+        tmp_path / "x.mp3", FORMATS["mp3"], bitrate="64k", rate=RATE, gain=0.0, ceiling=-2.0
+    )
+    encoder.write(second)
+    encoder.process.kill()
+    with pytest.raises(OutputError, match="ffmpeg"):
+        for _ in range(300):  # more than the queue holds: a write must notice
+            encoder.write(second)
+        encoder.finish()
+    encoder.abort()
+
+
 def test_pauses_are_the_pauses_heard(tmp_path):
     out = tmp_path / "episode.wav"
     _, episode = render(out, "wav", pauses=parse_pauses("sentence=0.5,paragraph=1.0,heading=1.5"))

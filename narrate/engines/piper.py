@@ -12,6 +12,8 @@ from .base import Clip, VoiceInfo, file_identity, package_version
 
 DEFAULT_VOICE = "en_US-joe-medium"
 log = logging.getLogger(__name__)
+_LOADING = threading.Lock()
+_LOADED: dict[tuple[str, int | None], Any] = {}  # (voice file, threads) → PiperVoice
 
 
 def bundled_voice_path() -> Path:
@@ -35,6 +37,7 @@ class PiperEngine:
         self.threads = threads
         self._voice: Any = None
         self._lock = threading.Lock()
+        self._identity: dict[str, object] | None = None
         config = self.model_path.with_name(self.model_path.name + ".json")
         if not config.exists():
             raise EngineError(f"Piper voice {self.model_path} has no {config.name} beside it")
@@ -60,27 +63,36 @@ class PiperEngine:
         return path
 
     def load(self) -> Any:
+        """The voice's ONNX session: loaded once per process for each voice file and thread
+        count, and safe to call from a background thread while the article is read."""
         if self._voice is None:
-            try:
-                import onnxruntime
-                from piper import PiperVoice
-                from piper.config import PiperConfig
-            except ImportError as exc:
-                raise EngineError(f"piper-tts is not installed ({exc})") from None
-            import json
-
-            options = onnxruntime.SessionOptions()
-            if self.threads:
-                options.intra_op_num_threads = self.threads
-            try:
-                config = json.loads(self.config_path.read_text(encoding="utf-8"))
-                session = onnxruntime.InferenceSession(
-                    str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-                )
-            except Exception as exc:
-                raise EngineError(f"cannot load Piper voice {self.model_path}: {exc}") from None
-            self._voice = PiperVoice(config=PiperConfig.from_dict(config), session=session)
+            key = (str(self.model_path), self.threads)
+            with _LOADING:
+                if key not in _LOADED:
+                    _LOADED[key] = self._create_session()
+                self._voice = _LOADED[key]
         return self._voice
+
+    def _create_session(self) -> Any:
+        try:
+            import onnxruntime
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+        except ImportError as exc:
+            raise EngineError(f"piper-tts is not installed ({exc})") from None
+        import json
+
+        options = onnxruntime.SessionOptions()
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+        try:
+            config = json.loads(self.config_path.read_text(encoding="utf-8"))
+            session = onnxruntime.InferenceSession(
+                str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:
+            raise EngineError(f"cannot load Piper voice {self.model_path}: {exc}") from None
+        return PiperVoice(config=PiperConfig.from_dict(config), session=session)
 
     @property
     def sample_rate(self) -> int:
@@ -96,6 +108,11 @@ class PiperEngine:
         return Clip(b"".join(chunk.audio_int16_bytes for chunk in chunks), rate)
 
     def identity(self) -> dict[str, object]:
+        if self._identity is None:  # read once: it is asked for every sentence
+            self._identity = self._read_identity()
+        return self._identity
+
+    def _read_identity(self) -> dict[str, object]:
         import hashlib
 
         return {
