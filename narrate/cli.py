@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cores import core_budget
 from .errors import NarrateError
 
 ENGINE_NAMES = ["piper", "espeak", "gtts"]
@@ -253,6 +253,7 @@ def article(
     from .synth import load_in_background
 
     quiet = is_quiet(ctx, quiet)
+    cores = ctx.with_resource(core_budget(params["jobs"]))
     options = make_options(params["lang"], params["lexicon_path"], params["date_order"], engine)
     if output is not None and output.suffix and not output.exists():
         # A new file will be narrated: the voice loads while the page is read.
@@ -262,7 +263,6 @@ def article(
     out = output or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
     if not out.suffix:
         out = out.with_suffix(suffix)
-    cores = params["jobs"] or os.cpu_count() or 1
     mastering = make_master_options(out, params, encode_while_speaking=cores >= 2)
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
@@ -439,8 +439,8 @@ def batch_options(func: Any) -> Any:
         "-j",
         "--jobs",
         type=click.IntRange(1, 64),
-        help="CPU cores to keep busy (default: all): espeak and gTTS narrate one article per "
-        "core at once, Piper one per two cores (that measured faster).",
+        help="CPU cores to use (default: all): espeak and gTTS narrate one article per core at "
+        "once, Piper one per two cores (that measured faster).",
     )(func)
 
 
@@ -558,7 +558,7 @@ def feed_add(
         folder,
         list(sources),
         overrides_from(params),
-        jobs=params["jobs"] or os.cpu_count() or 1,
+        jobs=ctx.with_resource(core_budget(params["jobs"])),
         use_cache=not params["no_cache"],
         **batch_progress(quiet),
     )
@@ -579,7 +579,7 @@ def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: 
     outcomes = update_feed(
         folder,
         overrides_from(params),
-        jobs=params["jobs"] or os.cpu_count() or 1,
+        jobs=ctx.with_resource(core_budget(params["jobs"])),
         use_cache=not params["no_cache"],
         **batch_progress(quiet),
     )

@@ -420,7 +420,6 @@ def preload(engine: str, html: bool = True) -> None:
     list (only web addresses need it)."""
     import mutagen.id3
     import mutagen.mp3  # noqa: F401
-    import numpy  # noqa: F401
     from PIL import Image, ImageDraw, ImageFont  # noqa: F401
 
     from .. import cache, cover, encode, master, normalize, pipeline, sidecars, synth, tags  # noqa: F401
