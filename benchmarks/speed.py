@@ -1,6 +1,6 @@
 """Where the time goes: every stage of narrate measured on this machine.
 
-    python benchmarks/speed.py [--runs 3] [--quick]
+    python benchmarks/speed.py [--runs 5] [--quick]
 
 Prints extraction ms per page, normalisation sentences/s, each engine's real-time factor,
 end-to-end seconds for the sample article cold and warm beside a plain single-process Piper
@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
+from narrate.cores import available_cores  # noqa: E402
+
 SAMPLE = ROOT / "samples" / "kyiv-independent-austin.html"
 PYTHON = sys.executable
 
@@ -206,6 +208,8 @@ def batch_articles(count: int) -> list[Path]:
             articles.append((article.title, body))
         if len(articles) == count:
             break
+    if not articles:
+        raise SystemExit("no article could be extracted for the batch (is narrate installed?)")
     while len(articles) < count:  # few pages available: vary the bundled ones
         title, body = articles[len(articles) % max(1, len(articles))]
         articles.append((f"{title} ({len(articles)})", body))
@@ -213,6 +217,8 @@ def batch_articles(count: int) -> list[Path]:
 
 
 def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> None:
+    """`narrate feed add` of 10 articles for each --jobs, runs interleaved (so a slow spell of
+    the machine does not land on one setting), as separate processes."""
     articles = batch_articles(10)
     folder = work / "batch-articles"
     folder.mkdir(exist_ok=True)
@@ -221,13 +227,12 @@ def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> None:
         path = folder / f"a{n}.md"
         path.write_text(f"# {title}\n\n" + "\n\n".join(body))
         files.append(str(path))
-    cpus = os.cpu_count() or 1
+    cpus = available_cores()
     job_counts = sorted({1, 2, *[j for j in (4, 8, 16) if j <= cpus], cpus})
     for engine in engines_:
-        rates = {}
-        for jobs in job_counts:
-            times = []
-            for run in range(runs):
+        times: dict[int, list[float]] = {jobs: [] for jobs in job_counts}
+        for run in range(runs):
+            for jobs in job_counts:
                 feed = work / f"feed-{engine}-{jobs}-{run}"
                 env = {**os.environ, "NARRATE_CACHE_DIR": str(work / f"bc-{engine}-{jobs}-{run}")}
                 subprocess.run(
@@ -250,16 +255,17 @@ def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> None:
                     env=env,
                     capture_output=True,
                 )
-                times.append(
+                times[jobs].append(
                     timed(narrate("feed", "add", str(feed), *files, "--jobs", str(jobs), "-q"), env)
                 )
                 shutil.rmtree(feed, ignore_errors=True)
-            rates[jobs] = len(files) / median(times) * 60
+        rates = {jobs: len(files) / median(t) * 60 for jobs, t in times.items()}
         line = ", ".join(f"--jobs {j}: {r:.1f}" for j, r in rates.items())
-        speedup = rates.get(2, 0) / rates[1]
+        ratios = [a / b for a, b in zip(times[1], times.get(2, times[1]), strict=True)]
         print(
             f"batch of {len(files)} articles with {engine}, articles/minute: {line} "
-            f"(jobs 2 = {speedup:.2f}× jobs 1)"
+            f"(jobs 2 = {rates.get(2, 0) / rates[1]:.2f}× jobs 1; per run "
+            f"{', '.join(f'{r:.2f}' for r in ratios)})"
         )
 
 
@@ -295,11 +301,11 @@ def peak_memory(work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the Piper batch and mastering")
     args = parser.parse_args()
     print(
-        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"machine: {available_cores()} CPUs, Python {sys.version.split()[0]}, "
         f"{'shared data' if DATA.exists() else 'samples only'}"
     )
     with tempfile.TemporaryDirectory() as folder:
@@ -309,7 +315,9 @@ def main() -> None:
         engines(args.runs)
         end_to_end(args.runs, work)
         edit_one_paragraph(args.runs, work)
-        batch(work, args.runs, ("espeak",) if args.quick else ("espeak", "piper"))
+        batch(work, args.runs, ("espeak",))
+        if not args.quick:  # a minute a run: two runs show whether --jobs 2 ever loses
+            batch(work, min(args.runs, 2), ("piper",))
         peak_memory(work)
         if not args.quick:
             mastering()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 from collections.abc import Iterator
@@ -249,21 +250,45 @@ def article(
     from .cache import SegmentCache
     from .encode import FORMATS
     from .engines import get_engine
-    from .pipeline import narrate_script, prepare_script, slugify
+    from .extract import extract_page
+    from .fetch import fetch
+    from .pipeline import narrate_script, slugify, source_key
+    from .script import build_script
     from .synth import load_in_background
+    from .tags import read_key
 
     quiet = is_quiet(ctx, quiet)
     cores = ctx.with_resource(core_budget(params["jobs"]))
     options = make_options(params["lang"], params["lexicon_path"], params["date_order"], engine)
-    if output is not None and output.suffix and not output.exists():
-        # A new file will be narrated: the voice loads while the page is read.
-        load_in_background(get_engine(engine, voice=voice, threads=params["jobs"]))
-    script = prepare_script(source, options, outro=not params["no_outro"])
     suffix = FORMATS[params["audio_format"] or "mp3"].suffix
-    out = output or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
-    if not out.suffix:
-        out = out.with_suffix(suffix)
-    mastering = make_master_options(out, params, encode_while_speaking=cores >= 2)
+    named = output.with_suffix(suffix) if output is not None and not output.suffix else output
+    mastering = make_master_options(
+        named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
+    )
+    probe = get_engine(engine, voice=voice, threads=params["jobs"])
+    page = fetch(source)
+    lexicon = params["lexicon_path"]
+    choices = {
+        "lang": params["lang"],
+        "lexicon": hashlib.sha256(lexicon.read_bytes()).hexdigest() if lexicon else None,
+        "date_order": params["date_order"],
+        "outro": not params["no_outro"],
+        "engine": engine,
+        "voice": voice,
+    }
+    source_id = source_key(page, choices, probe, mastering.settings())
+    if named is not None and named.exists() and not force:
+        if read_key(named, "source") == source_id:  # known before reading the page
+            if not quiet:
+                click.echo(f"Up to date: {named} (same page, engine and settings)", err=True)
+            click.echo(str(named))
+            return
+    elif named is not None:  # a new file will be narrated: the voice loads while it is read
+        load_in_background(probe)
+    script = build_script(
+        extract_page(page), options.lang, options=options, outro=not params["no_outro"]
+    )
+    out = named or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
             script,
@@ -276,6 +301,7 @@ def article(
             on_start=start,
             cache=None if params["no_cache"] else SegmentCache(),
             engine=get_engine(engine, voice=voice, lang=script.lang, threads=params["jobs"]),
+            source=source_id,
         )
     if not quiet:
         if result.skipped:

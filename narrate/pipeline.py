@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import OutputError
 from .extract import extract_page
-from .fetch import fetch
+from .fetch import Page, fetch
 from .model import Article, Script
 from .script import SpeechOptions, build_script
 
@@ -65,6 +65,20 @@ def narration_key(script: Script, engine: str, voice: str, settings: dict[str, o
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def source_key(page: Page, choices: dict[str, object], engine: Engine, settings: dict) -> str:
+    """A hash of the page as read and of every choice that shapes its narration (speech
+    options, engine and voice, mastering settings): the same key means the same audio, known
+    before the page is extracted."""
+    payload = {
+        "narrate": __version__,
+        "page": [hashlib.sha256(page.content.encode()).hexdigest(), page.kind, page.url],
+        "choices": choices,
+        "engine": engine.identity(),
+        "settings": settings,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
 @dataclass
 class NarrationResult:
     path: Path
@@ -88,11 +102,12 @@ def narrate_script(
     cache: SegmentCache | None = None,
     engine: Engine | None = None,
     evict: bool = True,
+    source: str = "",
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
 
     With EVICT, the cache is trimmed to its size limit afterwards (a batch does that once, at
-    its end, rather than after every article).
+    its end, rather than after every article). SOURCE (see source_key) is stored in the file.
     """
     from .encode import format_for
     from .engines import get_engine
@@ -127,6 +142,7 @@ def narrate_script(
         comment=disclosure(engine.name, engine.voice, article.url),
         url=article.url,
         key=key,
+        source=source,
     )
     if on_start:
         on_start(len(script.sentences))

@@ -35,6 +35,7 @@ class EpisodeTags:
     comment: str
     url: str | None
     key: str  # narrate's hash of the narration, to recognise an identical re-run
+    source: str = ""  # hash of the page and every setting, to recognise one before reading it
 
     @property
     def language_iso639_2(self) -> str:
@@ -52,6 +53,7 @@ class EpisodeTags:
             "language": self.language_iso639_2,
             "encoded_by": f"narrate {__version__}",
             "narrate_key": self.key,
+            "narrate_source": self.source,
         }
 
 
@@ -107,6 +109,7 @@ def id3_frames(
         COMM(encoding=3, lang="eng", desc="", text=tags.comment),
         TSSE(encoding=3, text=f"narrate {__version__}"),
         TXXX(encoding=3, desc="narrate_key", text=tags.key),
+        TXXX(encoding=3, desc="narrate_source", text=tags.source),
     ]
     if tags.artist:
         frames.append(TPE1(encoding=3, text=tags.artist))
@@ -220,6 +223,7 @@ def write_mp4(path: Path, tags: EpisodeTags, cover: Path | None) -> None:
     audio.tags["\xa9cmt"] = [tags.comment]
     audio.tags["\xa9too"] = [f"narrate {__version__}"]
     audio.tags["----:com.narrate:key"] = [MP4FreeForm(tags.key.encode())]
+    audio.tags["----:com.narrate:source"] = [MP4FreeForm(tags.source.encode())]
     if tags.artist:
         audio.tags["\xa9ART"] = [tags.artist]
     if tags.album:
@@ -242,6 +246,7 @@ def write_opus(path: Path, tags: EpisodeTags, cover: Path | None) -> None:
     audio.tags["comment"] = tags.comment
     audio.tags["language"] = tags.language_iso639_2
     audio.tags["narrate_key"] = tags.key
+    audio.tags["narrate_source"] = tags.source
     if tags.artist:
         audio.tags["artist"] = tags.artist
     if tags.album:
@@ -260,8 +265,9 @@ def write_opus(path: Path, tags: EpisodeTags, cover: Path | None) -> None:
     audio.save()
 
 
-def read_key(path: Path) -> str | None:
-    """The narration key stored in an existing narrate file (None when there is none)."""
+def read_key(path: Path, name: str = "key") -> str | None:
+    """A key narrate stored in an existing file: "key" (the narration) or "source" (the page
+    and settings it came from). None when there is none."""
     import mutagen
 
     try:
@@ -271,9 +277,9 @@ def read_key(path: Path) -> str | None:
     if audio is None or audio.tags is None:
         return None
     tags = audio.tags
-    for name in ("TXXX:narrate_key", "----:com.narrate:key", "narrate_key"):
+    for tag in (f"TXXX:narrate_{name}", f"----:com.narrate:{name}", f"narrate_{name}"):
         try:
-            value = tags[name]
+            value = tags[tag]
         except (KeyError, ValueError, TypeError):
             continue
         if hasattr(value, "text"):

@@ -186,6 +186,51 @@ def test_existing_output_is_never_overwritten_without_force(tmp_path, runner):
     assert other.exit_code == 1  # a different narration would replace the file
 
 
+def test_an_unchanged_page_is_recognised_before_it_is_read(tmp_path, runner, monkeypatch):
+    import narrate.extract
+
+    page = tmp_path / "story.html"
+    page.write_bytes(SAMPLE_HTML.read_bytes())
+    out = tmp_path / "story.mp3"
+    args = ["article", str(page), "--engine", "espeak", "-o", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    first = out.read_bytes()
+
+    def no_extraction(*_args, **_kwargs):
+        raise AssertionError("the page was extracted again")
+
+    monkeypatch.setattr(narrate.extract, "extract_page", no_extraction)
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "Up to date" in again.output
+    assert out.read_bytes() == first
+    monkeypatch.undo()
+
+    lexicon = tmp_path / "words.tsv"
+    lexicon.write_text("Austin\tOstin\n")
+    changes = [
+        ["--pause", "sentence=0.5"],  # a setting
+        ["--lexicon", str(lexicon)],  # a lexicon
+        ["--engine", "piper"],  # an engine (the last --engine wins)
+    ]
+    for extra in changes:
+        result = runner.invoke(cli, [*args, *extra])
+        assert "Up to date" not in result.output, extra
+    lexicon.write_text("Austin\tAwstin\n")  # the same lexicon file, other words
+    assert runner.invoke(cli, [*args, "--lexicon", str(lexicon), "--force"]).exit_code == 0
+    lexicon.write_text("Austin\tOstin\n")
+    result = runner.invoke(cli, [*args, "--lexicon", str(lexicon)])
+    assert "Up to date" not in result.output
+    assert runner.invoke(cli, [*args, "--force"]).exit_code == 0
+
+    # A changed page is read again; if what it says is the same, nothing is narrated.
+    page.write_bytes(SAMPLE_HTML.read_bytes().replace(b"</body>", b"<!-- ad slot --></body>"))
+    read = []
+    real = narrate.extract.extract_page
+    monkeypatch.setattr(narrate.extract, "extract_page", lambda p: read.append(p) or real(p))
+    result = runner.invoke(cli, args)
+    assert read and result.exit_code == 0 and "Up to date" in result.output
+
+
 @pytest.mark.parametrize(
     ("source_kind", "message"),
     [
