@@ -157,16 +157,20 @@ def master(
     )
     try:
         encoded = stage / f"encoded{fmt.suffix}"
-        ceiling = options.true_peak - (PEAK_HEADROOM_DB if fmt.lossy else 0.2)
-        if streaming:
-            encoder = StreamEncoder(
+
+        def start_encoder(source: Path | None = None) -> StreamEncoder:
+            return StreamEncoder(
                 encoded,
                 fmt,
                 bitrate=options.bitrate,
                 rate=rate,
                 gain=memory.predict(voice_key, options.loudness),
-                ceiling=ceiling,
+                ceiling=options.true_peak - (PEAK_HEADROOM_DB if fmt.lossy else 0.2),
+                source=source,
             )
+
+        if streaming:
+            encoder = start_encoder()
         timeline = Timeline(
             stage / "speech.raw", rate, options.pauses, sink=encoder.write if encoder else None
         )
@@ -178,16 +182,8 @@ def master(
             timeline.abort()
             raise
         laid = timeline.close()
-        if single_pass and not streaming:
-            encoder = StreamEncoder(
-                encoded,
-                fmt,
-                bitrate=options.bitrate,
-                rate=rate,
-                gain=memory.predict(voice_key, options.loudness),
-                ceiling=ceiling,
-                source=laid.path,
-            )
+        if single_pass and not streaming:  # one core: encode now, from the PCM on disk
+            encoder = start_encoder(laid.path)
 
         music: list[Music] = []
         if options.intro_music:
