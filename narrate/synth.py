@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from .cache import SegmentCache
 from .engines.base import Clip, Engine
@@ -58,14 +61,36 @@ def iter_clips(
     progress: Progress | None = None,
     cache: SegmentCache | None = None,
 ) -> Iterator[Clip]:
-    """Synthesise every sentence of SCRIPT in reading order, one clip at a time."""
+    """Synthesise every sentence of SCRIPT in reading order, one clip at a time.
+
+    An online engine (one with `concurrent_requests` > 1) gets that many sentences in flight
+    at once, on threads: its time goes in waiting for the network, not in the CPU. The clips
+    still come back in reading order."""
     if cache is not None:
         warm_up(engine, script, cache)
-    for block in script.blocks:
-        for sentence in block.sentences:
+    sentences = iter(script.sentences)
+    width = int(getattr(engine, "concurrent_requests", 1))
+    if width <= 1:
+        for sentence in sentences:
             yield synthesize_sentence(engine, sentence.spoken, cache)
             if progress:
                 progress(1)
+        return
+    pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="narrate-request")
+    pending: deque[Future[Clip]] = deque()
+    try:
+        for sentence in itertools.islice(sentences, 2 * width):
+            pending.append(pool.submit(synthesize_sentence, engine, sentence.spoken, cache))
+        while pending:
+            clip = pending.popleft().result()
+            following = next(sentences, None)
+            if following is not None:
+                pending.append(pool.submit(synthesize_sentence, engine, following.spoken, cache))
+            yield clip
+            if progress:
+                progress(1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def warm_up(engine: Engine, script: Script, cache: SegmentCache) -> threading.Thread | None:

@@ -45,6 +45,7 @@ def server() -> Iterator[LocalServer]:
         def handle_any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            self.request_body = body  # for routes that answer according to it
             requests.append((self.command, self.path, body))
             route = routes.get(self.path.split("?")[0])
             if route is None:

@@ -1,8 +1,12 @@
 import base64
+import itertools
 import json
 import math
+import re
 import struct
 import subprocess
+import threading
+import time
 import urllib.parse
 
 import pytest
@@ -110,6 +114,44 @@ def test_gtts_against_a_stand_in_server(server, monkeypatch):
     assert clip.rate == 24000
     assert 0.3 < clip.duration < 0.7
     assert gtts_texts(server.requests) == ["Hello from Google."]
+
+
+WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight"]
+
+
+def test_gtts_speaks_several_sentences_at_once_and_keeps_their_order(server, monkeypatch):
+    """Online synthesis is network-bound: sentences go out four at a time, come back in
+    reading order, each with its own audio."""
+    from narrate.model import Article, Block
+    from narrate.script import build_script
+    from narrate.synth import iter_clips
+
+    lock = threading.Lock()
+    state = {"in_flight": 0, "most": 0}
+    tones = {n: tone_mp3(0.3 * n) for n in range(1, 9)}
+
+    def answer(handler):
+        (text,) = gtts_texts([("POST", handler.path, handler.request_body)])
+        number = WORDS.index(re.search(r"number (\w+)", text).group(1)) + 1
+        with lock:
+            state["in_flight"] += 1
+            state["most"] = max(state["most"], state["in_flight"])
+        time.sleep(0.03 * (9 - number))  # the network's time: earlier sentences answer later
+        with lock:
+            state["in_flight"] -= 1
+        return Route(body=batchexecute_body(tones[number]), content_type="application/json")
+
+    server.routes["/_/TranslateWebserverUi/data/batchexecute"] = answer
+    monkeypatch.setenv(ENDPOINT_ENV, server.base_url)
+    paragraph = " ".join(f"This is sentence number {n}." for n in range(1, 9))
+    article = Article(title="Counting", blocks=[Block("paragraph", paragraph)], lang="en")
+    script = build_script(article, intro=False, outro=False)
+    assert [s.spoken for s in script.sentences] == [f"This is sentence number {w}." for w in WORDS]
+    engine = GttsEngine(lang="en", backoff_s=0.01)
+    durations = [clip.duration for clip in iter_clips(script, engine)]
+    steps = [b - a for a, b in itertools.pairwise(durations)]
+    assert all(0.2 < step < 0.4 for step in steps), steps  # each its own tone, 0.3 s longer
+    assert state["most"] > 1
 
 
 def test_gtts_long_sentences_are_chunked_under_its_limit(server, monkeypatch):

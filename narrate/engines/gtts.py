@@ -22,6 +22,7 @@ class GttsEngine:
     offline = False
     max_chars = 100  # gTTS's own per-request limit; narrate splits before it has to
     sample_rate = 24000
+    concurrent_requests = 4  # sentences in flight at once: the time is the network's
 
     def __init__(
         self,
