@@ -1,0 +1,252 @@
+"""The `narrate feed …` and `narrate serve` commands: podcast feeds from many articles."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import ENGINE_NAMES, cli, is_quiet, quiet_option
+from .cores import core_budget
+
+
+@cli.group()
+def feed() -> None:
+    """Publish many articles as a podcast feed with a small site (see `feed init`)."""
+
+
+def narration_overrides(func: Any) -> Any:
+    """Voice and audio settings stored in feed.toml, overridable per run."""
+    for decorator in reversed(
+        [
+            click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Speech engine."),
+            click.option("--voice", help="Voice for the engine."),
+            click.option("--lang", help="Language of the articles (default: each page's own)."),
+            click.option("--loudness", type=click.FloatRange(-40, -5), help="Target LUFS."),
+            click.option("--bitrate", help="Audio bitrate, e.g. 64k."),
+            click.option(
+                "--format",
+                "format_",
+                type=click.Choice(["mp3", "m4a", "opus"]),
+                help="Audio format of the episodes.",
+            ),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+def batch_options(func: Any) -> Any:
+    """How a batch runs: parallel workers and the segment cache."""
+    func = click.option("--no-cache", is_flag=True, help="Synthesise every sentence afresh.")(func)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1, 64),
+        help="CPU cores to use (default: all): espeak and gTTS narrate one article per core at "
+        "once, Piper one per two cores (that measured faster).",
+    )(func)
+
+
+def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
+    names = {
+        "engine": "engine",
+        "voice": "voice",
+        "lang": "lang",
+        "loudness": "loudness",
+        "bitrate": "bitrate",
+        "format_": "format",
+    }
+    return {names[k]: v for k, v in params.items() if k in names and v is not None}
+
+
+@feed.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", required=True, help="Podcast title.")
+@click.option("--author", required=True, help="Author shown in podcast apps.")
+@click.option("--email", required=True, help="Owner e-mail (itunes:owner, podcast:locked).")
+@click.option("--base-url", required=True, help="Where the folder will be served, https://…/")
+@click.option("--description", default="", help="Podcast description.")
+@click.option(
+    "--image",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Podcast artwork (squared to 1400–3000 px).",
+)
+@click.option("--language", default="en", show_default=True, help="Feed language.")
+@click.option("--category", default="News", show_default=True, help="Apple Podcasts category.")
+@click.option("--explicit/--clean", default=False, help="Explicit content flag.")
+@narration_overrides
+def feed_init(
+    folder: Path,
+    title: str,
+    author: str,
+    email: str,
+    base_url: str,
+    description: str,
+    image: Path | None,
+    language: str,
+    category: str,
+    explicit: bool,
+    **params: Any,
+) -> None:
+    """Create FOLDER as a feed: feed.toml settings, the episode library, an empty feed."""
+    from .feed import FeedConfig, init_feed
+
+    config = FeedConfig(
+        title=title,
+        author=author,
+        email=email,
+        base_url=base_url,
+        description=description,
+        language=language,
+        category=category,
+        explicit=explicit,
+        **overrides_from(params),
+    )
+    init_feed(folder, config, image)
+    click.echo(
+        f"Created feed in {folder}: add articles with narrate feed add {folder} URL…", err=True
+    )
+
+
+def report(outcomes: list[Any], quiet: bool) -> None:
+    """A summary table; exit status 1 when anything failed."""
+    failed = [o for o in outcomes if o.status == "failed"]
+    if not quiet:
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "updated", "unchanged")}
+        for outcome in outcomes:
+            label = outcome.title or outcome.source
+            detail = f": {outcome.error}" if outcome.error else ""
+            click.echo(f"{outcome.status:<9} {label}{detail}", err=True)
+        click.echo(
+            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{len(failed)} failed",
+            err=True,
+        )
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def batch_progress(quiet: bool) -> dict[str, Any]:
+    """Progress over articles (and a dot per sentence) on an interactive stderr."""
+    if quiet or not sys.stderr.isatty():
+        return {}
+
+    def articles(done: int, total: int) -> None:
+        click.echo(f"\r[{done}/{total} articles] ", nl=False, err=True)
+        if done == total:
+            click.echo(err=True)
+
+    def sentences(_: int) -> None:
+        click.echo(".", nl=False, err=True)
+
+    return {"article_progress": articles, "sentence_progress": sentences}
+
+
+@feed.command("add")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
+@narration_overrides
+@batch_options
+@quiet_option
+@click.pass_context
+def feed_add(
+    ctx: click.Context, folder: Path, sources: tuple[str, ...], quiet: bool | None, **params: Any
+) -> None:
+    """Narrate SOURCES into the feed: article URLs or files, text files of URLs, OPML files,
+    or RSS/Atom feeds. What is unchanged is skipped; what changed is narrated again."""
+    from .feed import add_sources
+
+    quiet = is_quiet(ctx, quiet)
+    outcomes = add_sources(
+        folder,
+        list(sources),
+        overrides_from(params),
+        jobs=ctx.with_resource(core_budget(params["jobs"])),
+        use_cache=not params["no_cache"],
+        **batch_progress(quiet),
+    )
+    report(outcomes, quiet)
+
+
+@feed.command("update")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@narration_overrides
+@batch_options
+@quiet_option
+@click.pass_context
+def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: Any) -> None:
+    """Re-read the feed's RSS, OPML and URL-list sources and narrate new articles."""
+    from .feed import update_feed
+
+    quiet = is_quiet(ctx, quiet)
+    outcomes = update_feed(
+        folder,
+        overrides_from(params),
+        jobs=ctx.with_resource(core_budget(params["jobs"])),
+        use_cache=not params["no_cache"],
+        **batch_progress(quiet),
+    )
+    if not outcomes and not quiet:
+        click.echo("No feed, OPML or URL-list sources to update.", err=True)
+    report(outcomes, quiet)
+
+
+@feed.command("list")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def feed_list(folder: Path) -> None:
+    """List the episodes, newest first."""
+    from .feed import list_episodes
+    from .feed.rss import duration_text
+
+    for number, (record, present) in enumerate(list_episodes(folder), start=1):
+        status = "ok" if present else "missing"
+        click.echo(
+            f"{number:>3}  {record.published[:10]}  {duration_text(record.duration)}  "
+            f"{status:<7}  {record.title}"
+        )
+
+
+@feed.command("remove")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("episode")
+def feed_remove(folder: Path, episode: str) -> None:
+    """Remove EPISODE (its number in `feed list`, its URL or its file name)."""
+    from .feed import remove_episode
+
+    record = remove_episode(folder, episode)
+    click.echo(f"Removed {record.title}", err=True)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 for the whole network).",
+)
+@quiet_option
+@click.pass_context
+def serve(ctx: click.Context, folder: Path, port: int, host: str, quiet: bool | None) -> None:
+    """Serve a feed folder over HTTP (with byte ranges) so podcast apps can subscribe."""
+    from .feed.serve import make_server
+
+    try:
+        server = make_server(folder, host, port, quiet=is_quiet(ctx, quiet))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(
+        f"Serving {folder} at http://{host}:{server.server_address[1]}/ "
+        "(feed.xml, index.html); Ctrl-C stops",
+        err=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
