@@ -72,9 +72,10 @@ def iter_clips(
     width = int(getattr(engine, "concurrent_requests", 1))
     if width <= 1:
         for sentence in sentences:
-            yield synthesize_sentence(engine, sentence.spoken, cache)
-            if progress:
+            clip = synthesize_sentence(engine, sentence.spoken, cache)
+            if progress:  # before the yield: the consumer need not ask past the last clip
                 progress(1)
+            yield clip
         return
     pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="narrate-request")
     pending: deque[Future[Clip]] = deque()
@@ -86,9 +87,9 @@ def iter_clips(
             following = next(sentences, None)
             if following is not None:
                 pending.append(pool.submit(synthesize_sentence, engine, following.spoken, cache))
-            yield clip
             if progress:
                 progress(1)
+            yield clip
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

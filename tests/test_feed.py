@@ -497,3 +497,11 @@ def test_workers_share_the_cores_and_load_each_voice_once(site, feed_dir, monkey
     outcomes = add_sources(feed_dir, sources, jobs=1)
     assert [o.status for o in outcomes] == ["new"] * 3
     assert len(created) == 1  # one engine (one voice load) for the three articles
+
+
+def test_workers_report_every_sentence_they_speak(site, feed_dir):
+    spoken = []
+    sources = [site.url(f"/news/{slug}") for _, slug, _ in TOPICS[:3]]
+    outcomes = add_sources(feed_dir, sources, jobs=2, sentence_progress=spoken.append)
+    assert [o.status for o in outcomes] == ["new"] * 3
+    assert sum(spoken) == sum(r.sentences for r, _ in list_episodes(feed_dir)) > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -288,7 +289,15 @@ def add_sources(
         workers, cores = plan_workers(config.engine, jobs, len(articles))
         if workers > 1:
             outcomes += narrate_parallel(
-                folder, config, library, articles, workers, cores, use_cache, article_progress
+                folder,
+                config,
+                library,
+                articles,
+                workers,
+                cores,
+                use_cache,
+                article_progress,
+                sentence_progress,
             )
         else:
             for index, article in enumerate(articles):
@@ -337,12 +346,14 @@ def narrate_parallel(
     cores: int,
     use_cache: bool,
     article_progress: Callable[[int, int], None] | None,
+    sentence_progress: Progress | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES in WORKERS processes of CORES cores each; the library is written here,
     in order.
 
     First every article is loaded and scripted (in the workers, so fetches overlap); then the
     ones to narrate go out longest first, so no long article is left running alone at the end.
+    Workers report each sentence spoken through a queue, to SENTENCE_PROGRESS.
     """
     import gc
     import multiprocessing
@@ -358,8 +369,18 @@ def narrate_parallel(
     total = len(articles)
     done = 0
     results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * total
+    spoken = context.SimpleQueue() if sentence_progress else None
+    relay = None
+    if spoken is not None and sentence_progress is not None:
+        relay = threading.Thread(target=relay_progress, args=(spoken, sentence_progress))
+        relay.start()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(spoken,),
+        ) as pool:
             prepared: dict[Future[PreparedJob | Outcome], int] = {
                 pool.submit(
                     prepare_job, folder, config, source, library.get_for_source(source), cores
@@ -379,7 +400,7 @@ def narrate_parallel(
                     article_progress(done, total)
             ready.sort(key=lambda item: item[1].weight, reverse=True)
             narrations = {
-                pool.submit(run_job, folder, config, job, use_cache, cores): index
+                pool.submit(run_reported_job, folder, config, job, use_cache, cores): index
                 for index, job in ready
             }
             for future in as_completed(narrations):
@@ -391,6 +412,9 @@ def narrate_parallel(
                     article_progress(done, total)
     finally:
         gc.unfreeze()
+        if spoken is not None and relay is not None:
+            spoken.put(None)
+            relay.join()
     outcomes = []
     for item in results:
         assert item is not None
@@ -398,6 +422,28 @@ def narrate_parallel(
         commit(folder, library, outcome, record)
         outcomes.append(outcome)
     return outcomes
+
+
+_SPOKEN: Any = None  # in a worker: the queue its sentences are reported to, if any
+
+
+def start_worker(spoken: Any) -> None:
+    global _SPOKEN
+    _SPOKEN = spoken
+
+
+def run_reported_job(
+    folder: Path, config: FeedConfig, job: PreparedJob, use_cache: bool, cores: int
+) -> tuple[Outcome, EpisodeRecord | None]:
+    """run_job in a worker, each sentence spoken reported to the parent."""
+    report = _SPOKEN.put if _SPOKEN is not None else None
+    return run_job(folder, config, job, use_cache, cores, report)
+
+
+def relay_progress(spoken: Any, sentence_progress: Progress) -> None:
+    """In the parent: pass the workers' sentence reports on, until None comes."""
+    while (count := spoken.get()) is not None:
+        sentence_progress(count)
 
 
 def worker_result(future: Any, source: str) -> Any:
