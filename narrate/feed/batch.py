@@ -349,7 +349,7 @@ def narrate_parallel(
     sentence_progress: Progress | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES in WORKERS processes of CORES cores each; the library is written here,
-    in order.
+    as each article is done.
 
     First every article is loaded and scripted (in the workers, so fetches overlap); then the
     ones to narrate go out longest first, so no long article is left running alone at the end.
@@ -405,8 +405,10 @@ def narrate_parallel(
             }
             for future in as_completed(narrations):
                 index = narrations[future]
-                outcome = worker_result(future, articles[index])
-                results[index] = (outcome, None) if isinstance(outcome, Outcome) else outcome
+                answer = worker_result(future, articles[index])
+                outcome, record = (answer, None) if isinstance(answer, Outcome) else answer
+                commit(folder, library, outcome, record)  # kept, even if the batch stops here
+                results[index] = (outcome, record)
                 done += 1
                 if article_progress:
                     article_progress(done, total)
@@ -418,9 +420,7 @@ def narrate_parallel(
     outcomes = []
     for item in results:
         assert item is not None
-        outcome, record = item
-        commit(folder, library, outcome, record)
-        outcomes.append(outcome)
+        outcomes.append(item[0])
     return outcomes
 
 
