@@ -256,6 +256,7 @@ def article(
     from .script import build_script
     from .synth import load_in_background
     from .tags import read_key
+    from .voicepool import POOLED_ENGINES, VoicePool, VoiceSpec, plan_processes
 
     quiet = is_quiet(ctx, quiet)
     cores = ctx.with_resource(core_budget(params["jobs"]))
@@ -266,6 +267,12 @@ def article(
         named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
     )
     probe = get_engine(engine, voice=voice, threads=params["jobs"])
+    voices = None
+    if engine in POOLED_ENGINES and cores >= 2 and (named is None or not named.exists() or force):
+        # A narration is coming: worker processes load the voice while the page is read.
+        processes, threads = plan_processes(cores)
+        spec = VoiceSpec(engine, voice, None, threads)
+        voices = ctx.with_resource(VoicePool(spec, processes))
     page = fetch(source)
     lexicon = params["lexicon_path"]
     choices = {
@@ -283,7 +290,7 @@ def article(
                 click.echo(f"Up to date: {named} (same page, engine and settings)", err=True)
             click.echo(str(named))
             return
-    elif named is not None:  # a new file will be narrated: the voice loads while it is read
+    elif voices is None and named is not None:  # a new file: the voice loads meanwhile
         load_in_background(probe)
     script = build_script(
         extract_page(page), options.lang, options=options, outro=not params["no_outro"]
@@ -302,6 +309,7 @@ def article(
             cache=None if params["no_cache"] else SegmentCache(),
             engine=get_engine(engine, voice=voice, lang=script.lang, threads=params["jobs"]),
             source=source_id,
+            voices=voices,
         )
     if not quiet:
         if result.skipped:

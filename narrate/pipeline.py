@@ -21,6 +21,7 @@ from .script import SpeechOptions, build_script
 if TYPE_CHECKING:
     from .cache import SegmentCache
     from .engines.base import Engine
+    from .voicepool import VoicePool
 
 DEFAULT_ENGINE = "piper"
 
@@ -103,11 +104,13 @@ def narrate_script(
     engine: Engine | None = None,
     evict: bool = True,
     source: str = "",
+    voices: VoicePool | None = None,
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
 
     With EVICT, the cache is trimmed to its size limit afterwards (a batch does that once, at
     its end, rather than after every article). SOURCE (see source_key) is stored in the file.
+    With VOICES, worker processes speak the sentences (see voicepool.py).
     """
     from .encode import format_for
     from .engines import get_engine
@@ -146,7 +149,7 @@ def narrate_script(
     )
     if on_start:
         on_start(len(script.sentences))
-    clips = iter_clips(script, engine, progress, cache)
+    clips = iter_clips(script, engine, progress, cache, voices)
     voice_key = f"{engine.name}:{engine.voice}"
     episode = master(
         script, clips, out, rate=engine.sample_rate, tags=tags, options=options, voice_key=voice_key

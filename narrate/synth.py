@@ -9,12 +9,16 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from .cache import SegmentCache
 from .engines.base import Clip, Engine
 from .errors import EngineError
 from .model import Script
 from .segment import split_long
+
+if TYPE_CHECKING:
+    from .voicepool import VoicePool
 
 PIECE_GAP_S = 0.12  # between the pieces of a sentence split for the engine's length limit
 
@@ -33,14 +37,21 @@ def engine_text(spoken: str) -> str:
 
 
 def synthesize_sentence(engine: Engine, spoken: str, cache: SegmentCache | None = None) -> Clip:
-    """Speak one sentence (from the cache when an identical one was spoken before), splitting
-    it at clause boundaries if the engine needs shorter text."""
+    """Speak one sentence (from the cache when an identical one was spoken before)."""
     text = engine_text(spoken)
     key = cache.key(engine.identity(), text) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached
+    clip = speak(engine, text)
+    if cache is not None:
+        cache.put(key, clip)
+    return clip
+
+
+def speak(engine: Engine, text: str) -> Clip:
+    """Synthesise TEXT, split at clause boundaries if the engine needs shorter pieces."""
     pieces = split_long(text, engine.max_chars)
     clips = [engine.synthesize(piece) for piece in pieces]
     if not clips:
@@ -49,10 +60,7 @@ def synthesize_sentence(engine: Engine, spoken: str, cache: SegmentCache | None 
     if any(c.rate != rate for c in clips):
         raise EngineError(f"{engine.name} returned clips at different sample rates")
     gap = bytes(int(rate * PIECE_GAP_S) * 2)
-    clip = Clip(gap.join(c.pcm for c in clips), rate)
-    if cache is not None:
-        cache.put(key, clip)
-    return clip
+    return Clip(gap.join(c.pcm for c in clips), rate)
 
 
 def iter_clips(
@@ -60,12 +68,17 @@ def iter_clips(
     engine: Engine,
     progress: Progress | None = None,
     cache: SegmentCache | None = None,
+    voices: VoicePool | None = None,
 ) -> Iterator[Clip]:
     """Synthesise every sentence of SCRIPT in reading order, one clip at a time.
 
-    An online engine (one with `concurrent_requests` > 1) gets that many sentences in flight
-    at once, on threads: its time goes in waiting for the network, not in the CPU. The clips
-    still come back in reading order."""
+    With VOICES, the sentences not in the cache are spoken by its worker processes (when there
+    are two or more of them). An online engine (one with `concurrent_requests` > 1) gets that
+    many sentences in flight at once, on threads: its time goes in waiting for the network.
+    Either way the clips come back in reading order."""
+    if voices is not None:
+        yield from pooled_clips(script, engine, voices, cache, progress)
+        return
     if cache is not None:
         warm_up(engine, script, cache)
     sentences = iter(script.sentences)
@@ -92,6 +105,34 @@ def iter_clips(
             yield clip
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def pooled_clips(
+    script: Script,
+    engine: Engine,
+    voices: VoicePool,
+    cache: SegmentCache | None,
+    progress: Progress | None,
+) -> Iterator[Clip]:
+    """iter_clips with what the cache lacks spoken by VOICES' processes."""
+    texts = [engine_text(s.spoken) for s in script.sentences]
+    identity = engine.identity()
+    keys = [cache.key(identity, text) if cache else "" for text in texts]
+    missing = [i for i, key in enumerate(keys) if cache is None or not cache.has(key)]
+    spoken = voices.speak([texts[i] for i in missing]) if len(missing) > 1 else iter(())
+    pending = set(missing) if len(missing) > 1 else set()  # one sentence: speak it here
+    for index, text in enumerate(texts):
+        clip = None if index in pending or cache is None else cache.get(keys[index])
+        fresh = clip is None
+        if index in pending:
+            clip = next(spoken)
+        elif clip is None:  # not cached (or evicted since it was looked up): speak it here
+            clip = speak(engine, text)
+        if cache is not None and fresh:
+            cache.put(keys[index], clip)
+        if progress:
+            progress(1)
+        yield clip
 
 
 def warm_up(engine: Engine, script: Script, cache: SegmentCache) -> threading.Thread | None:
