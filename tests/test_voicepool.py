@@ -37,7 +37,7 @@ class LoggingTone(ToneEngine):
 
 @pytest.fixture
 def tone_engine(monkeypatch, tmp_path):
-    """A 'tone' engine workers can build by name (they are forked with this registry)."""
+    """A 'tone' engine workers can build by name (forked workers: they get this registry)."""
     log = tmp_path / "spoken.log"
     monkeypatch.setenv("SPOKEN_LOG", str(log))
     monkeypatch.setitem(
@@ -75,7 +75,7 @@ def test_processes_speak_in_reading_order_exactly_as_one_process_would(tone_engi
     alone = list(iter_clips(script, engine))
     tone_engine.unlink(missing_ok=True)
     cache = SegmentCache(tmp_path / "cache")
-    with VoicePool(VoiceSpec("tone", None, None, 1), 2) as voices:
+    with VoicePool(VoiceSpec("tone", None, None, 1), 2, "fork") as voices:
         pooled = list(iter_clips(script, engine, cache=cache, voices=voices))
         assert pooled == alone  # same clips, same order: the timings follow
         speakers = {pid for pid, _ in spoken(tone_engine)}
@@ -95,7 +95,7 @@ def test_one_missing_sentence_is_spoken_here(tone_engine, tmp_path):
         Article(**{**ARTICLE.__dict__, "blocks": [*ARTICLE.blocks, Block("paragraph", "New.")]})
     )
     tone_engine.unlink(missing_ok=True)
-    with VoicePool(VoiceSpec("tone", None, None, 1), 2) as voices:
+    with VoicePool(VoiceSpec("tone", None, None, 1), 2, "fork") as voices:
         clips = list(iter_clips(edited, engine, cache=cache, voices=voices))
     assert len(clips) == len(edited.sentences)
     assert [pid for pid, _ in spoken(tone_engine)] == [os.getpid()]
