@@ -269,7 +269,7 @@ def article(
     probe = get_engine(engine, voice=voice, threads=params["jobs"])
     voices = None
     if engine in POOLED_ENGINES and cores >= 2 and (named is None or not named.exists() or force):
-        # A narration is coming: worker processes load the voice while the page is read.
+        # A narration is coming: the speech libraries load while the page is read.
         processes, threads = plan_processes(cores)
         spec = VoiceSpec(engine, voice, None, threads)
         voices = ctx.with_resource(VoicePool(spec, processes))

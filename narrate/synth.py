@@ -119,8 +119,11 @@ def pooled_clips(
     identity = engine.identity()
     keys = [cache.key(identity, text) if cache else "" for text in texts]
     missing = [i for i, key in enumerate(keys) if cache is None or not cache.has(key)]
-    spoken = voices.speak([texts[i] for i in missing]) if len(missing) > 1 else iter(())
-    pending = set(missing) if len(missing) > 1 else set()  # one sentence: speak it here
+    shared = voices.worth_it(len(missing))
+    if not shared and cache is not None:  # a few sentences: spoken here, the voice loads now
+        warm_up(engine, script, cache)
+    spoken = voices.speak([texts[i] for i in missing]) if shared else iter(())
+    pending = set(missing) if shared else set()
     for index, text in enumerate(texts):
         clip = None if index in pending or cache is None else cache.get(keys[index])
         fresh = clip is None

@@ -66,27 +66,45 @@ def _speak(text: str) -> Clip:
 
 
 class VoicePool:
-    """PROCESSES worker processes, started at once so their voices load ahead of need."""
+    """Up to PROCESSES worker processes, started on the first speak(): an article that needs
+    only a sentence or two spoken (the rest cached) is spoken in the narrate process instead.
+
+    Created ahead of need, the pool starts the process its workers will come from
+    (forkserver, where there is one), so the speech libraries are imported while the page is
+    read; workers from it are clean processes, never copies of this one and its threads."""
 
     def __init__(self, spec: VoiceSpec, processes: int, start_method: str | None = None) -> None:
-        # forkserver: workers come from a clean server process, never a copy of this one with
-        # whatever threads it runs, and start as fast as forked ones (measured).
         available = multiprocessing.get_all_start_methods()
-        method = start_method or ("forkserver" if "forkserver" in available else "spawn")
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["narrate.voicepool", "onnxruntime", "piper"])
+        self.method = start_method or ("forkserver" if "forkserver" in available else "spawn")
+        self.context: Any = multiprocessing.get_context(self.method)
+        self.spec = spec
         self.processes = processes
-        self._pool: Any = context.Pool(processes, initializer=_start, initargs=(spec,))
+        self._pool: Any = None
+        if self.method == "forkserver":
+            from multiprocessing import forkserver
+
+            self.context.set_forkserver_preload(["narrate.voicepool", "onnxruntime", "piper"])
+            forkserver.ensure_running()
+
+    def worth_it(self, sentences: int) -> bool:
+        """Whether SENTENCES to speak are enough to share out (two rounds for every worker);
+        fewer go faster through one process with all the threads, already loaded."""
+        return self.processes > 1 and sentences >= 2 * self.processes
 
     def speak(self, texts: list[str]) -> Iterator[Clip]:
         """Clips for TEXTS, in their order; the work goes to whichever process is free."""
+        if self._pool is None:
+            self._pool = self.context.Pool(
+                self.processes, initializer=_start, initargs=(self.spec,)
+            )
         return self._pool.imap(_speak, texts, chunksize=1)
 
     def close(self) -> None:
         """Stop the workers at once (finished or not)."""
-        self._pool.terminate()
-        self._pool.join()
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
     def __enter__(self) -> VoicePool:
         return self
