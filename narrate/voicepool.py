@@ -17,7 +17,7 @@ from typing import Any
 from .engines.base import Clip, Engine
 from .errors import EngineError
 
-MAX_PROCESSES = 8  # each holds a voice (about 100 MB for Piper's medium voices)
+MAX_PROCESSES = 4  # each holds its own voice session: about 0.5 GB resident for Piper medium
 POOLED_ENGINES = {"piper"}  # CPU-bound voices; espeak is too fast to share out, gTTS uses threads
 
 

@@ -114,7 +114,7 @@ def test_a_voice_that_cannot_load_is_a_clear_error_not_a_hang(tmp_path):
 def test_plan_gives_each_process_its_share_of_the_cores():
     assert plan_processes(1) == (1, 1)
     assert plan_processes(2) == (2, 1)
-    assert plan_processes(16) == (8, 2)
+    assert plan_processes(16) == (4, 4)
 
 
 @pytest.mark.slow
