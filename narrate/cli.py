@@ -269,7 +269,7 @@ def article(
     probe = get_engine(engine, voice=voice, threads=params["jobs"])
     voices = None
     if engine in POOLED_ENGINES and cores >= 2 and (named is None or not named.exists() or force):
-        # A narration is coming: the speech libraries load while the page is read.
+        # Piper on two cores or more: worker processes speak, when enough sentences need it.
         processes, threads = plan_processes(cores)
         spec = VoiceSpec(engine, voice, None, threads)
         voices = ctx.with_resource(VoicePool(spec, processes))

@@ -67,11 +67,11 @@ def _speak(text: str) -> Clip:
 
 class VoicePool:
     """Up to PROCESSES worker processes, started on the first speak(): an article that needs
-    only a sentence or two spoken (the rest cached) is spoken in the narrate process instead.
+    only a few sentences spoken (the rest cached) is spoken in the narrate process instead.
 
-    Created ahead of need, the pool starts the process its workers will come from
-    (forkserver, where there is one), so the speech libraries are imported while the page is
-    read; workers from it are clean processes, never copies of this one and its threads."""
+    Workers come from a fork server where there is one: clean processes, never copies of this
+    one and its threads, that start as fast as forked ones here (the server imports the speech
+    libraries once)."""
 
     def __init__(self, spec: VoiceSpec, processes: int, start_method: str | None = None) -> None:
         available = multiprocessing.get_all_start_methods()
@@ -81,10 +81,7 @@ class VoicePool:
         self.processes = processes
         self._pool: Any = None
         if self.method == "forkserver":
-            from multiprocessing import forkserver
-
             self.context.set_forkserver_preload(["narrate.voicepool", "onnxruntime", "piper"])
-            forkserver.ensure_running()
 
     def worth_it(self, sentences: int) -> bool:
         """Whether SENTENCES to speak are enough to share out (two rounds for every worker);
