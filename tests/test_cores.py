@@ -54,3 +54,25 @@ def test_the_pin_is_released_when_the_block_fails():
     with pytest.raises(RuntimeError), core_budget(1):
         raise RuntimeError("boom")
     assert os.sched_getaffinity(0) == before
+
+
+def seat_of(seats, answers) -> None:
+    from narrate.feed.batch import start_worker
+
+    start_worker(None, seats)
+    answers.put(sorted(os.sched_getaffinity(0)))
+
+
+@pinnable
+def test_batch_workers_with_a_core_each_keep_to_their_own():
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    seats, answers = context.Value("i", 0), context.SimpleQueue()
+    workers = [context.Process(target=seat_of, args=(seats, answers)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    cores = [answers.get(), answers.get()]
+    assert all(len(c) == 1 for c in cores) and cores[0] != cores[1]
