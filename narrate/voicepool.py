@@ -91,9 +91,14 @@ class VoicePool:
     def speak(self, texts: list[str]) -> Iterator[Clip]:
         """Clips for TEXTS, in their order; the work goes to whichever process is free."""
         if self._pool is None:
-            self._pool = self.context.Pool(
-                self.processes, initializer=_start, initargs=(self.spec,)
-            )
+            try:
+                self._pool = self.context.Pool(
+                    self.processes, initializer=_start, initargs=(self.spec,)
+                )
+            except OSError:  # no fork server here (a socket it cannot make): spawn instead
+                self._pool = multiprocessing.get_context("spawn").Pool(
+                    self.processes, initializer=_start, initargs=(self.spec,)
+                )
         return self._pool.imap(_speak, texts, chunksize=1)
 
     def close(self) -> None:
