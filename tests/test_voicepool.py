@@ -136,3 +136,14 @@ def test_real_piper_voices_in_two_processes_keep_reading_order():
     with VoicePool(VoiceSpec("piper", None, None, 1), 2) as voices:
         durations = [clip.duration for clip in iter_clips(script, engine, voices=voices)]
     assert durations[0] < 1.5 < durations[1] and durations[2] < 1.5 < durations[3]
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_from_a_fresh_interpreter_speak_too(method):
+    """Where workers cannot be forked copies (macOS: spawn; Linux: the fork server)."""
+    engine = engines.get_engine("espeak", lang="en")
+    script = build_script(ARTICLE)
+    with VoicePool(VoiceSpec("espeak", None, "en", 1), 2, method) as voices:
+        clips = list(iter_clips(script, engine, voices=voices))
+    assert len(clips) == len(script.sentences)
+    assert all(clip.duration > 0.2 for clip in clips)
