@@ -45,8 +45,8 @@ def batch_options(func: Any) -> Any:
         "-j",
         "--jobs",
         type=click.IntRange(1, 64),
-        help="CPU cores to use (default: all): espeak and gTTS narrate one article per core at "
-        "once, Piper one per two cores (that measured faster).",
+        help="CPU cores to use (default: all): one article per core at once, each worker "
+        "kept to its own core.",
     )(func)
 
 

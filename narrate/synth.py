@@ -120,8 +120,8 @@ def pooled_clips(
     keys = [cache.key(identity, text) if cache else "" for text in texts]
     missing = [i for i, key in enumerate(keys) if cache is None or not cache.has(key)]
     shared = voices.worth_it(len(missing))
-    if not shared and cache is not None:  # a few sentences: spoken here, the voice loads now
-        warm_up(engine, script, cache)
+    if missing and not shared:  # a few sentences: spoken here, the voice loads meanwhile
+        load_in_background(engine)
     spoken = voices.speak([texts[i] for i in missing]) if shared else iter(())
     pending = set(missing) if shared else set()
     for index, text in enumerate(texts):

@@ -363,10 +363,10 @@ def narrate_parallel(
         gc.freeze()  # keep the shared pages shared: the collector would touch them all
     total = len(articles)
     done = 0
-    results: list[tuple[Outcome, EpisodeRecord | None] | None] = [None] * total
-    spoken = context.SimpleQueue() if sentence_progress else None
-    relay = None
-    if spoken is not None and sentence_progress is not None:
+    outcomes: list[Outcome | None] = [None] * total
+    spoken = relay = None
+    if sentence_progress is not None:
+        spoken = context.SimpleQueue()
         relay = threading.Thread(target=relay_progress, args=(spoken, sentence_progress))
         relay.start()
     try:
@@ -389,7 +389,7 @@ def narrate_parallel(
                 if isinstance(job, PreparedJob):
                     ready.append((index, job))
                     continue
-                results[index] = (job, None) if isinstance(job, Outcome) else job
+                outcomes[index] = job  # failed, or narrated already as it is
                 done += 1
                 if article_progress:
                     article_progress(done, total)
@@ -403,7 +403,7 @@ def narrate_parallel(
                 answer = worker_result(future, articles[index])
                 outcome, record = (answer, None) if isinstance(answer, Outcome) else answer
                 commit(folder, library, outcome, record)  # kept, even if the batch stops here
-                results[index] = (outcome, record)
+                outcomes[index] = outcome
                 done += 1
                 if article_progress:
                     article_progress(done, total)
@@ -412,11 +412,8 @@ def narrate_parallel(
         if spoken is not None and relay is not None:
             spoken.put(None)
             relay.join()
-    outcomes = []
-    for item in results:
-        assert item is not None
-        outcomes.append(item[0])
-    return outcomes
+    assert all(outcome is not None for outcome in outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 _SPOKEN: Any = None  # in a worker: the queue its sentences are reported to, if any
