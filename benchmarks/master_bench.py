@@ -28,7 +28,7 @@ RATE = 22050
 def clips(count: int):
     import numpy as np
 
-    from narrate.engines.base import Clip
+    from narrate.model import Clip
 
     for i in range(count):
         seconds = 2.0 + (i * 7919 % 2000) / 1000
@@ -58,9 +58,9 @@ def script_with(count: int):
 
 
 def master_once(count: int, folder: Path) -> dict[str, float]:
-    from narrate.encode import FORMATS
-    from narrate.master import MasterOptions, master
-    from narrate.tags import EpisodeTags
+    from narrate.audio.encode import FORMATS
+    from narrate.audio.master import MasterOptions, master
+    from narrate.audio.tags import EpisodeTags
 
     script = script_with(count)
     tags = EpisodeTags("Benchmark", None, "narrate", None, "en", "benchmark", None, "k")

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from narrate.extract import extract  # noqa: E402
-from narrate.normalize import normalize  # noqa: E402
-from narrate.segment import split_sentences  # noqa: E402
+from narrate.read.extract import extract  # noqa: E402
+from narrate.speech.normalize import normalize  # noqa: E402
+from narrate.speech.segment import split_sentences  # noqa: E402
 
 CLASSES = [
     "cardinal",

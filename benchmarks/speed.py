@@ -60,7 +60,7 @@ def narrate(*args: str) -> list[str]:
 
 
 def extraction(runs: int) -> None:
-    from narrate.extract import extract
+    from narrate.read.extract import extract
 
     pages = sorted((DATA / "extraction" / "readability" / "test-pages").glob("*/source.html"))
     pages += sorted((DATA / "extraction" / "trafilatura_eval" / "html").glob("*.html"))
@@ -90,8 +90,8 @@ def normalisation() -> None:
 
 
 def engines(runs: int) -> None:
-    from narrate.engines import get_engine
     from narrate.pipeline import prepare_script
+    from narrate.voice.engines import get_engine
 
     sentences = [s.spoken for s in prepare_script(str(SAMPLE)).sentences]
     for name in ("piper", "espeak"):
@@ -111,7 +111,7 @@ def engines(runs: int) -> None:
 
 def end_to_end(runs: int, work: Path) -> float:
     from narrate.pipeline import prepare_script
-    from narrate.synth import engine_text
+    from narrate.voice.synth import engine_text
 
     sentences = [engine_text(s.spoken) for s in prepare_script(str(SAMPLE)).sentences]
     listing = work / "sentences.json"
@@ -161,7 +161,7 @@ def end_to_end(runs: int, work: Path) -> float:
 
 
 def edit_one_paragraph(runs: int, work: Path) -> None:
-    from narrate.extract import extract
+    from narrate.read.extract import extract
 
     article = extract(SAMPLE.read_text())
     paragraphs = [b.text for b in article.blocks][:10]
@@ -189,7 +189,7 @@ def edit_one_paragraph(runs: int, work: Path) -> None:
 
 def batch_articles(count: int) -> list[Path]:
     """COUNT short real news articles (first paragraphs) as Markdown files."""
-    from narrate.extract import extract
+    from narrate.read.extract import extract
 
     pages = sorted((DATA / "extraction" / "trafilatura_eval" / "html").glob("*.html"))
     pages = (

@@ -1,10 +1,23 @@
-"""Plain data passed between the stages."""
+"""Plain data passed between the stages: `Article` (read → speech), `Script` (speech →
+voice) and `Clip` (voice → audio)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Mono 16-bit little-endian PCM audio: what a voice speaks and mastering joins."""
+
+    pcm: bytes
+    rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.pcm) / 2 / self.rate
 
 
 @dataclass(frozen=True)

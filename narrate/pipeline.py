@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import OutputError
-from .extract import extract_page
-from .fetch import Page, fetch
 from .model import Article, Script
-from .script import SpeechOptions, build_script
+from .read.extract import extract_page
+from .read.fetch import Page, fetch
+from .speech.script import SpeechOptions, build_script
 
 if TYPE_CHECKING:
-    from .cache import SegmentCache
-    from .engines.base import Engine
-    from .voicepool import VoicePool
+    from .voice.cache import SegmentCache
+    from .voice.engines.base import Engine
+    from .voice.pool import VoicePool
 
 DEFAULT_ENGINE = "piper"
 
@@ -112,11 +112,11 @@ def narrate_script(
     its end, rather than after every article). SOURCE (see source_key) is stored in the file.
     With VOICES, worker processes speak the sentences (see voicepool.py).
     """
-    from .encode import format_for
-    from .engines import get_engine
-    from .master import MasterOptions, master
-    from .synth import iter_clips
-    from .tags import EpisodeTags, disclosure, read_key
+    from .audio.encode import format_for
+    from .audio.master import MasterOptions, master
+    from .audio.tags import EpisodeTags, disclosure, read_key
+    from .voice.engines import get_engine
+    from .voice.synth import iter_clips
 
     options = (
         master_options

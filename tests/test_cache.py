@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from narrate.cache import SegmentCache
 from narrate.cli import cli
-from narrate.engines import get_engine
-from narrate.engines.base import Clip
-from narrate.synth import synthesize_sentence
+from narrate.model import Clip
+from narrate.voice.cache import SegmentCache
+from narrate.voice.engines import get_engine
+from narrate.voice.synth import synthesize_sentence
 from tests.conftest import SAMPLE_HTML
 
 
@@ -170,7 +170,7 @@ def test_cli_cache_info_clear_and_no_cache(tmp_path, monkeypatch):
 
 
 def test_default_location_is_the_user_cache_dir(monkeypatch):
-    from narrate.cache import default_dir
+    from narrate.voice.cache import default_dir
 
     monkeypatch.delenv("NARRATE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/xdg-cache-for-narrate-test")

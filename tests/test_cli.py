@@ -10,7 +10,7 @@ from mutagen.mp3 import MP3
 
 from narrate import __version__
 from narrate.cli import cli
-from narrate.extract import extract
+from narrate.read.extract import extract
 from tests.conftest import SAMPLE_HTML, Route
 from tests.test_extract import FURNITURE
 from tests.test_fetch import free_port
@@ -187,7 +187,7 @@ def test_existing_output_is_never_overwritten_without_force(tmp_path, runner):
 
 
 def test_an_unchanged_page_is_recognised_before_it_is_read(tmp_path, runner, monkeypatch):
-    import narrate.extract
+    import narrate.read.extract
 
     page = tmp_path / "story.html"
     page.write_bytes(SAMPLE_HTML.read_bytes())
@@ -199,7 +199,7 @@ def test_an_unchanged_page_is_recognised_before_it_is_read(tmp_path, runner, mon
     def no_extraction(*_args, **_kwargs):
         raise AssertionError("the page was extracted again")
 
-    monkeypatch.setattr(narrate.extract, "extract_page", no_extraction)
+    monkeypatch.setattr(narrate.read.extract, "extract_page", no_extraction)
     again = runner.invoke(cli, args)
     assert again.exit_code == 0 and "Up to date" in again.output
     assert out.read_bytes() == first
@@ -225,8 +225,8 @@ def test_an_unchanged_page_is_recognised_before_it_is_read(tmp_path, runner, mon
     # A changed page is read again; if what it says is the same, nothing is narrated.
     page.write_bytes(SAMPLE_HTML.read_bytes().replace(b"</body>", b"<!-- ad slot --></body>"))
     read = []
-    real = narrate.extract.extract_page
-    monkeypatch.setattr(narrate.extract, "extract_page", lambda p: read.append(p) or real(p))
+    real = narrate.read.extract.extract_page
+    monkeypatch.setattr(narrate.read.extract, "extract_page", lambda p: read.append(p) or real(p))
     result = runner.invoke(cli, args)
     assert read and result.exit_code == 0 and "Up to date" in result.output
 

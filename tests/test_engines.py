@@ -11,12 +11,12 @@ import urllib.parse
 
 import pytest
 
-from narrate.audio import ffmpeg_path
-from narrate.engines import get_engine
-from narrate.engines.base import Clip
-from narrate.engines.gtts import ENDPOINT_ENV, GttsEngine
 from narrate.errors import EngineError, NetworkError
-from narrate.synth import synthesize_sentence
+from narrate.ffmpeg import ffmpeg_path
+from narrate.model import Clip
+from narrate.voice.engines import get_engine
+from narrate.voice.engines.gtts import ENDPOINT_ENV, GttsEngine
+from narrate.voice.synth import synthesize_sentence
 from tests.conftest import Route
 from tests.test_fetch import free_port
 
@@ -123,8 +123,8 @@ def test_gtts_speaks_several_sentences_at_once_and_keeps_their_order(server, mon
     """Online synthesis is network-bound: sentences go out four at a time, come back in
     reading order, each with its own audio."""
     from narrate.model import Article, Block
-    from narrate.script import build_script
-    from narrate.synth import iter_clips
+    from narrate.speech.script import build_script
+    from narrate.voice.synth import iter_clips
 
     lock = threading.Lock()
     state = {"in_flight": 0, "most": 0}
@@ -229,7 +229,7 @@ def test_gtts_answer_without_audio_is_a_clear_error(server, monkeypatch):
 def test_piper_accepts_any_voice_file(tmp_path):
     import shutil
 
-    from narrate.engines.piper import bundled_voice_path
+    from narrate.voice.engines.piper import bundled_voice_path
 
     model = bundled_voice_path()
     copy = tmp_path / "my-voice.onnx"

@@ -3,8 +3,8 @@ import re
 import pytest
 
 from narrate.errors import ExtractError
-from narrate.extract import extract, extract_page, parse_text
-from narrate.fetch import Page
+from narrate.read.extract import extract, extract_page, parse_text
+from narrate.read.fetch import Page
 
 BODY_STARTS = [
     "Countries comprising the UN Command (UNC)",

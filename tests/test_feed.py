@@ -180,12 +180,12 @@ def test_rerun_synthesises_nothing_and_change_renarrates_only_that_one(site, fee
     before = (feed_dir / "feed.xml").read_text()
     files_before = sorted(p.name for p in (feed_dir / "episodes").iterdir())
 
-    import narrate.synth
+    import narrate.voice.synth
 
     calls = []
-    real = narrate.synth.synthesize_sentence
+    real = narrate.voice.synth.synthesize_sentence
     monkeypatch.setattr(
-        narrate.synth, "synthesize_sentence", lambda *a, **k: calls.append(1) or real(*a, **k)
+        narrate.voice.synth, "synthesize_sentence", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
     outcomes = add_sources(feed_dir, sources)
     assert [o.status for o in outcomes] == ["unchanged"] * 5
@@ -289,11 +289,11 @@ def test_list_and_remove(site, feed_dir):
 def test_interrupted_run_leaves_the_previous_feed_valid_and_resumes(site, feed_dir, monkeypatch):
     import feedparser
 
-    import narrate.synth
+    import narrate.voice.synth
 
     add_sources(feed_dir, [site.url("/news/grain")])
     before = (feed_dir / "feed.xml").read_bytes()
-    real = narrate.synth.synthesize_sentence
+    real = narrate.voice.synth.synthesize_sentence
     count = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -302,14 +302,14 @@ def test_interrupted_run_leaves_the_previous_feed_valid_and_resumes(site, feed_d
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(narrate.synth, "synthesize_sentence", flaky)
+    monkeypatch.setattr(narrate.voice.synth, "synthesize_sentence", flaky)
     with pytest.raises(KeyboardInterrupt):
         add_sources(feed_dir, [site.url("/news/rail"), site.url("/news/schools")])
     assert (feed_dir / "feed.xml").read_bytes() == before
     assert not feedparser.parse(before).bozo
     assert not [p for p in (feed_dir / "episodes").iterdir() if p.name.startswith(".")]
 
-    monkeypatch.setattr(narrate.synth, "synthesize_sentence", real)
+    monkeypatch.setattr(narrate.voice.synth, "synthesize_sentence", real)
     outcomes = add_sources(feed_dir, [site.url("/news/rail"), site.url("/news/schools")])
     assert [o.status for o in outcomes] == ["new", "new"]
     assert len(feedparser.parse((feed_dir / "feed.xml").read_bytes()).entries) == 3
@@ -478,8 +478,8 @@ def test_parallel_batch_matches_the_serial_one(site, feed_dir, tmp_path):
 
 
 def test_workers_share_the_cores_and_load_each_voice_once(site, feed_dir, monkeypatch):
-    from narrate import engines
     from narrate.feed.batch import plan_workers
+    from narrate.voice import engines
 
     assert plan_workers("espeak", 2, 10) == (2, 1)  # one core each: encode after speaking
     assert plan_workers("espeak", 2, 1) == (1, 2)  # one article gets both cores

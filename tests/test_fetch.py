@@ -3,9 +3,9 @@ import socket
 
 import pytest
 
-from narrate import fetch as fetch_module
 from narrate.errors import SourceError
-from narrate.fetch import decode, fetch
+from narrate.read import fetch as fetch_module
+from narrate.read.fetch import decode, fetch
 from tests.conftest import Route
 
 

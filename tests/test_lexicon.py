@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from narrate.cli import cli
-from narrate.normalize import load_lexicon, normalize, normalize_with_changes
-from narrate.normalize.lexicon import LexiconError, parse_pls, parse_toml, parse_tsv
+from narrate.speech.normalize import load_lexicon, normalize, normalize_with_changes
+from narrate.speech.normalize.lexicon import LexiconError, parse_pls, parse_toml, parse_tsv
 from tests.conftest import SAMPLE_HTML, SAMPLES
 
 

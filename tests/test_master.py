@@ -15,16 +15,15 @@ import pytest
 from mutagen.id3 import ID3
 from PIL import Image
 
-from narrate.audio import ffmpeg_path
-from narrate.encode import FORMATS
-from narrate.engines.base import Clip
-from narrate.extract import extract
-from narrate.master import INTRO_CHAPTER, OUTRO_CHAPTER, MasterOptions, master
-from narrate.model import Article, Block
-from narrate.script import build_script
-from narrate.synth import engine_text
-from narrate.tags import EpisodeTags
-from narrate.timeline import TRIM_MARGIN_S, parse_pauses
+from narrate.audio.encode import FORMATS
+from narrate.audio.master import INTRO_CHAPTER, OUTRO_CHAPTER, MasterOptions, master
+from narrate.audio.tags import EpisodeTags
+from narrate.audio.timeline import TRIM_MARGIN_S, parse_pauses
+from narrate.ffmpeg import ffmpeg_path
+from narrate.model import Article, Block, Clip
+from narrate.read.extract import extract
+from narrate.speech.script import build_script
+from narrate.voice.synth import engine_text
 from tests.conftest import SAMPLES, Route
 
 RATE = 22050
@@ -259,16 +258,16 @@ def test_every_cue_starts_where_its_sentence_starts(tmp_path):
 def test_encoding_after_speaking_gives_the_same_audio(tmp_path, monkeypatch):
     """One core (--jobs 1) encodes from the PCM on disk once the voice is done; more cores
     encode while it speaks. The listener must not be able to tell."""
-    import narrate.master
+    import narrate.audio.master
 
     started = []
 
-    class Recording(narrate.master.StreamEncoder):
+    class Recording(narrate.audio.master.StreamEncoder):
         def __init__(self, *args, **kwargs):
             started.append(kwargs.get("source"))
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(narrate.master, "StreamEncoder", Recording)
+    monkeypatch.setattr(narrate.audio.master, "StreamEncoder", Recording)
     _, alongside = render(tmp_path / "alongside.mp3", encode_while_speaking=True)
     _, after = render(tmp_path / "after.mp3", encode_while_speaking=False)
     assert started[0] is None and started[1] is not None  # piped vs read from the PCM file
@@ -279,8 +278,8 @@ def test_encoding_after_speaking_gives_the_same_audio(tmp_path, monkeypatch):
 
 
 def test_an_encoder_that_dies_is_a_clear_error_not_a_hang(tmp_path):
+    from narrate.audio.stream import StreamEncoder
     from narrate.errors import OutputError
-    from narrate.stream import StreamEncoder
 
     second = bytes(RATE * 2)
     encoder = StreamEncoder(
@@ -390,7 +389,7 @@ def test_no_sidecars_and_explicit_cover(tmp_path):
 
 
 def test_lead_image_from_the_page(tmp_path, server):
-    from narrate.cover import make_cover
+    from narrate.audio.cover import make_cover
 
     picture = tmp_path / "lead.jpg"
     Image.new("RGB", (1600, 900), (20, 200, 40)).save(picture)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from narrate.normalize import normalize, normalize_with_changes
+from narrate.speech.normalize import normalize, normalize_with_changes
 
 
 def cases(text: str) -> list[tuple[str, str]]:
@@ -265,7 +265,7 @@ def test_no_content_is_lost():
 
 
 def test_no_digits_survive_in_real_sentences(sample_html):
-    from narrate.extract import extract
+    from narrate.read.extract import extract
 
     for block in extract(sample_html).blocks:
         assert not any(ch.isdigit() for ch in normalize(block.text)), block.text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from narrate.normalize import normalize
+from narrate.speech.normalize import normalize
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from narrate.normalize import normalize, normalize_with_changes
+from narrate.speech.normalize import normalize, normalize_with_changes
 
 TOKENS = [
     *"0123456789 .,:;-–—/$€£¥₴%°'\"()&+#@~xkmMKBbnstrdhp",

@@ -1,6 +1,6 @@
 import pytest
 
-from narrate.segment import split_long, split_sentences
+from narrate.speech.segment import split_long, split_sentences
 
 
 @pytest.mark.parametrize(

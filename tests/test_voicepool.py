@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from narrate import engines
-from narrate.cache import SegmentCache
-from narrate.engines.base import Clip
 from narrate.errors import EngineError
-from narrate.model import Article, Block
-from narrate.script import build_script
-from narrate.synth import iter_clips
-from narrate.voicepool import VoicePool, VoiceSpec, plan_processes
+from narrate.model import Article, Block, Clip
+from narrate.speech.script import build_script
+from narrate.voice import engines
+from narrate.voice.cache import SegmentCache
+from narrate.voice.pool import VoicePool, VoiceSpec, plan_processes
+from narrate.voice.synth import iter_clips
 from tests.test_master import ToneEngine
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="worker set-up relies on fork")

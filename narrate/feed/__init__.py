@@ -1,4 +1,9 @@
-"""Podcast feeds: many articles into one RSS feed with a small site, updated incrementally."""
+"""Stage 5, feed: many sources → a podcast folder (feed.xml, episodes, pages), kept up to date.
+
+`sources` expands URL lists, OPML and RSS/Atom into articles, `batch` narrates them through
+`narrate.pipeline` (in parallel) and records them in the `library`, and `rss` and `site` publish
+the feed and its pages; `config` is feed.toml and `serve` a local HTTP server for the folder.
+"""
 
 from .batch import (
     Outcome,

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..audio.sidecars import SIDECAR_SUFFIXES
 from ..errors import NarrateError
 from ..files import write_atomic
-from ..sidecars import SIDECAR_SUFFIXES
 from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config, save_config
 from .library import EpisodeRecord, Library
 from .rss import build_feed, episode_stem
@@ -21,9 +21,9 @@ from .site import episode_page, index_page
 from .sources import expand
 
 if TYPE_CHECKING:
-    from ..engines.base import Engine
-    from ..master import MasterOptions
+    from ..audio.master import MasterOptions
     from ..model import Article, Script
+    from ..voice.engines.base import Engine
 
 log = logging.getLogger(__name__)
 EPISODES = "episodes"
@@ -45,7 +45,7 @@ Progress = Callable[[int], None]
 
 def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> None:
     """Create a feed folder: feed.toml, the library and an empty feed and site."""
-    from ..cover import from_file
+    from ..audio.cover import from_file
 
     config.validate()
     if (folder / "feed.toml").exists():
@@ -139,7 +139,7 @@ def prepare_job(
 ) -> PreparedJob | Outcome:
     """Load and script one article; an Outcome when it failed or is already narrated as is."""
     from ..pipeline import load_article, narration_key
-    from ..script import SpeechOptions, build_script
+    from ..speech.script import SpeechOptions, build_script
 
     try:
         article = load_article(source)
@@ -157,15 +157,15 @@ def prepare_job(
 
 
 def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
-    from ..engines import shared_engine
+    from ..voice.engines import shared_engine
 
     return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=cores)
 
 
 def master_options(config: FeedConfig, cores: int = 1) -> MasterOptions:
     """The feed's mastering settings; with two CORES or more the encoder runs beside the voice."""
-    from ..encode import FORMATS
-    from ..master import MasterOptions
+    from ..audio.encode import FORMATS
+    from ..audio.master import MasterOptions
 
     return MasterOptions(
         FORMATS[config.format],
@@ -185,8 +185,8 @@ def run_job(
 ) -> tuple[Outcome, EpisodeRecord | None]:
     """Speak and master a prepared article into the episodes folder with CORES cores (the
     library is not touched: this runs in worker processes)."""
-    from ..cache import SegmentCache
     from ..pipeline import narrate_script, slugify
+    from ..voice.cache import SegmentCache
 
     options = master_options(config, cores)
     fmt = options.audio_format
@@ -311,7 +311,7 @@ def add_sources(
         if article_progress:
             article_progress(len(articles), len(articles))
         if use_cache and articles:
-            from ..cache import SegmentCache
+            from ..voice.cache import SegmentCache
 
             SegmentCache().evict()  # once for the batch, not after every article
         publish(folder, config, library)
@@ -471,13 +471,15 @@ def preload(engine: str, html: bool = True) -> None:
     import mutagen.mp3  # noqa: F401
     from PIL import Image, ImageDraw, ImageFont  # noqa: F401
 
-    from .. import cache, cover, encode, master, normalize, pipeline, sidecars, synth, tags  # noqa: F401
-    from ..normalize import en, other  # noqa: F401
+    from .. import pipeline  # noqa: F401
+    from ..audio import cover, encode, master, sidecars, tags  # noqa: F401
+    from ..speech.normalize import en, other  # noqa: F401
+    from ..voice import cache, synth  # noqa: F401
 
     if html:
         import trafilatura  # noqa: F401
     if engine == "espeak":  # a C library with no threads: safe to load before forking
-        from ..engines.espeak import _Library
+        from ..voice.engines.espeak import _Library
 
         _Library.get()
     elif engine == "piper":  # import only: ONNX Runtime's threads start with a session

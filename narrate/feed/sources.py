@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceError
-from ..fetch import decode, get, is_url
+from ..read.fetch import decode, get, is_url
 
 FEED_TYPES = {
     "application/rss+xml",

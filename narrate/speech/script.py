@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import Article, Script, ScriptBlock, Sentence
+from ..model import Article, Script, ScriptBlock, Sentence
 from .normalize import Change, Lexicon, normalize, normalize_with_changes
 from .segment import split_sentences
 

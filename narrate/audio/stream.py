@@ -17,9 +17,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .audio import ffmpeg_path
+from ..errors import OutputError
+from ..ffmpeg import ffmpeg_path
 from .encode import AudioFormat, mastering_chain, parse_ebur128
-from .errors import OutputError
 
 QUEUED_CLIPS = 64  # pieces of PCM waiting for ffmpeg, at most (a few minutes of audio)
 TYPICAL_VOICE_LUFS = -21.0  # TTS voices land near here before any gain
@@ -169,6 +169,6 @@ class LevelMemory:
 
 
 def default_memory() -> LevelMemory:
-    from .cache import default_dir
+    from ..voice.cache import default_dir
 
     return LevelMemory(default_dir().parent / "levels.json")

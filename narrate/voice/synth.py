@@ -11,16 +11,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from ..model import Clip, Script
 from .cache import SegmentCache
-from .engines.base import Clip, Engine
-from .errors import EngineError
-from .model import Script
-from .segment import split_long
+from .engines.base import Engine
+from .speak import speak
 
 if TYPE_CHECKING:
-    from .voicepool import VoicePool
-
-PIECE_GAP_S = 0.12  # between the pieces of a sentence split for the engine's length limit
+    from .pool import VoicePool
 
 Progress = Callable[[int], None]
 
@@ -48,19 +45,6 @@ def synthesize_sentence(engine: Engine, spoken: str, cache: SegmentCache | None 
     if cache is not None:
         cache.put(key, clip)
     return clip
-
-
-def speak(engine: Engine, text: str) -> Clip:
-    """Synthesise TEXT, split at clause boundaries if the engine needs shorter pieces."""
-    pieces = split_long(text, engine.max_chars)
-    clips = [engine.synthesize(piece) for piece in pieces]
-    if not clips:
-        raise EngineError("nothing to synthesise")
-    rate = clips[0].rate
-    if any(c.rate != rate for c in clips):
-        raise EngineError(f"{engine.name} returned clips at different sample rates")
-    gap = bytes(int(rate * PIECE_GAP_S) * 2)
-    return Clip(gap.join(c.pcm for c in clips), rate)
 
 
 def iter_clips(

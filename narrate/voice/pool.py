@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .engines.base import Clip, Engine
-from .errors import EngineError
+from ..errors import EngineError
+from ..model import Clip
+from .engines.base import Engine
+from .speak import speak
 
 MAX_PROCESSES = 4  # each holds its own voice session: about 0.5 GB resident for Piper medium
 POOLED_ENGINES = {"piper"}  # CPU-bound voices; espeak is too fast to share out, gTTS uses threads
@@ -58,8 +60,6 @@ def _start(spec: VoiceSpec) -> None:
 
 
 def _speak(text: str) -> Clip:
-    from .synth import speak
-
     if _ENGINE is None:
         raise _FAILURE or EngineError("the voice did not load in a worker process")
     return speak(_ENGINE, text)
@@ -81,7 +81,7 @@ class VoicePool:
         self.processes = processes
         self._pool: Any = None
         if self.method == "forkserver":
-            self.context.set_forkserver_preload(["narrate.voicepool", "onnxruntime", "piper"])
+            self.context.set_forkserver_preload(["narrate.voice.pool", "onnxruntime", "piper"])
 
     def worth_it(self, sentences: int) -> bool:
         """Whether SENTENCES to speak are enough to share out (two rounds for every worker);

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import EngineError
+from ...errors import EngineError
 from .base import Clip, VoiceInfo, file_identity, package_version
 
 DEFAULT_VOICE = "en_US-joe-medium"

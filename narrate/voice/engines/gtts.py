@@ -6,8 +6,8 @@ import os
 import time
 from typing import Any
 
-from ..audio import decode_to_pcm
-from ..errors import EngineError, NetworkError
+from ...errors import EngineError, NetworkError
+from ...ffmpeg import decode_to_pcm
 from .base import Clip, VoiceInfo, package_version
 
 ENDPOINT_ENV = "NARRATE_GTTS_ENDPOINT"  # e.g. http://127.0.0.1:8000 to use a stand-in server

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from .cli import ENGINE_NAMES, cli, is_quiet, quiet_option
-from .cores import core_budget
+from ..cores import core_budget
+from .options import ENGINE_NAMES, is_quiet, quiet_option
 
 
-@cli.group()
+@click.group()
 def feed() -> None:
     """Publish many articles as a podcast feed with a small site (see `feed init`)."""
 
@@ -92,7 +92,7 @@ def feed_init(
     **params: Any,
 ) -> None:
     """Create FOLDER as a feed: feed.toml settings, the episode library, an empty feed."""
-    from .feed import FeedConfig, init_feed
+    from ..feed import FeedConfig, init_feed
 
     config = FeedConfig(
         title=title,
@@ -157,7 +157,7 @@ def feed_add(
 ) -> None:
     """Narrate SOURCES into the feed: article URLs or files, text files of URLs, OPML files,
     or RSS/Atom feeds. What is unchanged is skipped; what changed is narrated again."""
-    from .feed import add_sources
+    from ..feed import add_sources
 
     quiet = is_quiet(ctx, quiet)
     outcomes = add_sources(
@@ -179,7 +179,7 @@ def feed_add(
 @click.pass_context
 def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: Any) -> None:
     """Re-read the feed's RSS, OPML and URL-list sources and narrate new articles."""
-    from .feed import update_feed
+    from ..feed import update_feed
 
     quiet = is_quiet(ctx, quiet)
     outcomes = update_feed(
@@ -198,8 +198,8 @@ def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: 
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def feed_list(folder: Path) -> None:
     """List the episodes, newest first."""
-    from .feed import list_episodes
-    from .feed.rss import duration_text
+    from ..feed import list_episodes
+    from ..feed.rss import duration_text
 
     for number, (record, present) in enumerate(list_episodes(folder), start=1):
         status = "ok" if present else "missing"
@@ -214,13 +214,13 @@ def feed_list(folder: Path) -> None:
 @click.argument("episode")
 def feed_remove(folder: Path, episode: str) -> None:
     """Remove EPISODE (its number in `feed list`, its URL or its file name)."""
-    from .feed import remove_episode
+    from ..feed import remove_episode
 
     record = remove_episode(folder, episode)
     click.echo(f"Removed {record.title}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option(
@@ -233,7 +233,7 @@ def feed_remove(folder: Path, episode: str) -> None:
 @click.pass_context
 def serve(ctx: click.Context, folder: Path, port: int, host: str, quiet: bool | None) -> None:
     """Serve a feed folder over HTTP (with byte ranges) so podcast apps can subscribe."""
-    from .feed.serve import make_server
+    from ..feed.serve import make_server
 
     try:
         server = make_server(folder, host, port, quiet=is_quiet(ctx, quiet))

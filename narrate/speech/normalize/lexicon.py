@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import NarrateError
+from ...errors import NarrateError
 from .core import Text
 
 log = logging.getLogger(__name__)

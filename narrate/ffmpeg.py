@@ -1,4 +1,5 @@
-"""Audio plumbing: find ffmpeg, decode compressed audio, configure pydub."""
+"""ffmpeg plumbing shared by the voice and audio stages: find ffmpeg, decode compressed audio
+(gTTS's MP3) to PCM, and configure pydub."""
 
 from __future__ import annotations
 

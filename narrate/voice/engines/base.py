@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from ...model import Clip
 
-@dataclass(frozen=True)
-class Clip:
-    """Mono 16-bit little-endian PCM audio."""
-
-    pcm: bytes
-    rate: int
-
-    @property
-    def duration(self) -> float:
-        return len(self.pcm) / 2 / self.rate
+__all__ = ["Clip", "Engine", "VoiceInfo", "file_identity", "package_version"]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engines.base import Clip
+from ..model import Clip
 
 CACHE_ENV = "NARRATE_CACHE_DIR"
 SIZE_ENV = "NARRATE_CACHE_MAX_MB"

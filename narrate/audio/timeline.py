@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .engines.base import Clip
+from ..model import Clip
 
 DEFAULT_PAUSES = {"sentence": 0.35, "paragraph": 0.8, "heading": 1.2, "intro": 1.0}
 LEAD_IN_S = 0.3

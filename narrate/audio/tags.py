@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 from .timeline import Chapter
 
 ISO639_2 = {

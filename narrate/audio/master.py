@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import current_umask
+from ..model import Clip, Script
 from .cover import make_cover
 from .encode import (
     PEAK_HEADROOM_DB,
@@ -28,9 +30,6 @@ from .encode import (
     prepare_outro_music,
     run_ffmpeg,
 )
-from .engines.base import Clip
-from .files import current_umask
-from .model import Script
 from .sidecars import SIDECAR_SUFFIXES, write_text_sidecars
 from .stream import StreamEncoder, default_memory
 from .tags import EpisodeTags, write_tags

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..errors import EngineError
+from ...errors import EngineError
 from .base import Clip, Engine, VoiceInfo
 
-ENGINES = {
-    "piper": ("narrate.engines.piper", "PiperEngine", True, "neural voice, bundled, offline"),
-    "espeak": ("narrate.engines.espeak", "EspeakEngine", True, "fast, ~100 languages, offline"),
-    "gtts": ("narrate.engines.gtts", "GttsEngine", False, "Google Translate voices, online"),
+ENGINES = {  # name: (module, class, offline, description)
+    "piper": (f"{__name__}.piper", "PiperEngine", True, "neural voice, bundled, offline"),
+    "espeak": (f"{__name__}.espeak", "EspeakEngine", True, "fast, ~100 languages, offline"),
+    "gtts": (f"{__name__}.gtts", "GttsEngine", False, "Google Translate voices, online"),
 }
 
 __all__ = ["ENGINES", "Clip", "Engine", "VoiceInfo", "get_engine", "shared_engine"]

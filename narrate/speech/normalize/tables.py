@@ -7,7 +7,7 @@ from importlib.resources import files
 
 
 def read_tsv(name: str) -> list[list[str]]:
-    text = files("narrate.normalize").joinpath("data", name).read_text(encoding="utf-8")
+    text = files("narrate.speech.normalize").joinpath("data", name).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):

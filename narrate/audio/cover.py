@@ -11,7 +11,7 @@ import logging
 import textwrap
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 log = logging.getLogger(__name__)
 MIN_SIDE = 1400
@@ -67,7 +67,7 @@ def from_url(url: str, path: Path, timeout_s: float = 10.0) -> Path | None:
     import httpx
     from PIL import Image, UnidentifiedImageError
 
-    from .fetch import USER_AGENT
+    from ..read.fetch import USER_AGENT
 
     try:
         with httpx.Client(

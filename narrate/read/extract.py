@@ -6,7 +6,8 @@ import json
 import re
 from typing import Any
 
-from .errors import ExtractError
+from ..errors import ExtractError
+from ..model import Article, Block
 from .fetch import Page
 from .junk import (
     DROP_TAGS,
@@ -16,7 +17,6 @@ from .junk import (
     is_junk_text,
     is_truncated_teaser,
 )
-from .model import Article, Block
 
 __all__ = ["Article", "Block", "extract", "extract_page", "parse_text"]
 

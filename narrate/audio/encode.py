@@ -7,8 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audio import ffmpeg_path, pydub
-from .errors import OutputError
+from ..errors import OutputError
+from ..ffmpeg import ffmpeg_path, pydub
 from .timeline import TimelineResult
 
 

@@ -15,7 +15,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from ..errors import EngineError
+from ...errors import EngineError
 from .base import Clip, VoiceInfo, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2

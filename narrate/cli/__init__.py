@@ -1,0 +1,88 @@
+"""The narrate command line: parse options, call the library, print, set exit codes.
+
+The click group lives here; each command group has a module of its own (`article`, `voices`,
+`cache`, `feed`), and what they share is in `options`. Nothing heavy is imported until a
+command runs, so `narrate --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import NarrateError
+from .article import article, script
+from .cache import cache
+from .feed import feed, serve
+from .voices import voices
+
+
+class NarrateGroup(click.Group):
+    """Turns library errors into one line on stderr and a non-zero exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NarrateError as exc:
+            click.echo(f"narrate: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("narrate: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            first = (str(exc).splitlines() or [""])[0][:200]
+            click.echo(
+                f"narrate: unexpected error: {exc.__class__.__name__}: {first} "
+                "(rerun with --debug for details)",
+                err=True,
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=NarrateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="narrate")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
+    """Turn news articles into listenable, podcast-ready audio, offline.
+
+    \b
+    Examples:
+      narrate article https://example.com/story.html
+      narrate article samples/kyiv-independent-austin.html -o austin.mp3
+      narrate script story.html      # preview what will be spoken
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(quiet=quiet, debug=debug)
+    configure_logging(quiet, debug)
+
+
+def configure_logging(quiet: bool, debug: bool) -> None:
+    """Our warnings as "narrate: …" lines; libraries' chatter only under --debug."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("narrate: %(message)s"))
+    if not debug:
+        handler.addFilter(lambda record: record.name.startswith("narrate"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING))
+
+
+for command in (article, script, voices, cache, feed, serve):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="narrate")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""`narrate article` and `narrate script`: one source into one narration, or its script."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cores import core_budget
+from .options import (
+    ENGINE_NAMES,
+    is_quiet,
+    make_master_options,
+    make_options,
+    master_options,
+    progress_bar,
+    quiet_option,
+    speech_options,
+)
+
+
+@click.command()
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (default: a slug of the title, in the current folder).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default="piper",
+    show_default=True,
+    help="Speech engine.",
+)
+@click.option(
+    "--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language."
+)
+@speech_options
+@master_options
+@click.option("-f", "--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--no-cache", is_flag=True, help="Synthesise every sentence afresh.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="CPU cores to use (default: all): Piper's threads, and with two or more the encoder "
+    "runs while the voice speaks.",
+)
+@quiet_option
+@click.pass_context
+def article(
+    ctx: click.Context,
+    source: str,
+    output: Path | None,
+    engine: str,
+    voice: str | None,
+    force: bool,
+    quiet: bool | None,
+    **params: Any,
+) -> None:
+    """Narrate SOURCE (URL, .html/.htm, .txt/.md file, or - for stdin) into a podcast file.
+
+    Beside the audio go OUT.vtt and OUT.srt (transcripts), OUT.chapters.json and
+    OUT.transcript.json (Podcasting 2.0) and OUT.jpg (cover), unless --no-sidecars.
+    """
+    from ..audio.encode import FORMATS
+    from ..audio.tags import read_key
+    from ..pipeline import narrate_script, slugify, source_key
+    from ..read.extract import extract_page
+    from ..read.fetch import fetch
+    from ..speech.script import build_script
+    from ..voice.cache import SegmentCache
+    from ..voice.engines import get_engine
+    from ..voice.pool import POOLED_ENGINES, VoicePool, VoiceSpec, plan_processes
+    from ..voice.synth import load_in_background
+
+    quiet = is_quiet(ctx, quiet)
+    cores = ctx.with_resource(core_budget(params["jobs"]))
+    options = make_options(params["lang"], params["lexicon_path"], params["date_order"], engine)
+    suffix = FORMATS[params["audio_format"] or "mp3"].suffix
+    named = output.with_suffix(suffix) if output is not None and not output.suffix else output
+    mastering = make_master_options(
+        named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
+    )
+    probe = get_engine(engine, voice=voice, threads=params["jobs"])
+    voices = None
+    if engine in POOLED_ENGINES and cores >= 2 and (named is None or not named.exists() or force):
+        # Piper on two cores or more: worker processes speak, when enough sentences need it.
+        processes, threads = plan_processes(cores)
+        spec = VoiceSpec(engine, voice, None, threads)
+        voices = ctx.with_resource(VoicePool(spec, processes))
+    page = fetch(source)
+    lexicon = params["lexicon_path"]
+    choices = {
+        "lang": params["lang"],
+        "lexicon": hashlib.sha256(lexicon.read_bytes()).hexdigest() if lexicon else None,
+        "date_order": params["date_order"],
+        "outro": not params["no_outro"],
+        "engine": engine,
+        "voice": voice,
+    }
+    source_id = source_key(page, choices, probe, mastering.settings())
+    if named is not None and named.exists() and not force:
+        if read_key(named, "source") == source_id:  # known before reading the page
+            if not quiet:
+                click.echo(f"Up to date: {named} (same page, engine and settings)", err=True)
+            click.echo(str(named))
+            return
+    elif voices is None and named is not None:  # a new file: the voice loads meanwhile
+        load_in_background(probe)
+    script = build_script(
+        extract_page(page), options.lang, options=options, outro=not params["no_outro"]
+    )
+    out = named or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
+    with progress_bar(quiet, "Synthesising") as (start, advance):
+        result = narrate_script(
+            script,
+            out,
+            engine_name=engine,
+            voice=voice,
+            force=force,
+            master_options=mastering,
+            progress=advance,
+            on_start=start,
+            cache=None if params["no_cache"] else SegmentCache(),
+            engine=get_engine(engine, voice=voice, lang=script.lang, threads=params["jobs"]),
+            source=source_id,
+            voices=voices,
+        )
+    if not quiet:
+        if result.skipped:
+            click.echo(f"Up to date: {result.path} (same text, engine and settings)", err=True)
+        else:
+            minutes, seconds = divmod(round(result.duration), 60)
+            click.echo(
+                f"Wrote {result.path} ({minutes}:{seconds:02d}, {result.sentences} sentences, "
+                f"{result.words} words)",
+                err=True,
+            )
+    click.echo(str(result.path))
+
+
+@click.command()
+@click.argument("source")
+@speech_options
+@click.option("--no-intro", is_flag=True, help="Leave out the spoken intro.")
+@click.option(
+    "--changes", is_flag=True, help="List every rewrite as 'block:offset  written → spoken'."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default="piper",
+    show_default=True,
+    help="The engine the script is for (only Piper reads PLS phonemes).",
+)
+def script(
+    source: str,
+    lang: str | None,
+    lexicon_path: Path | None,
+    date_order: str,
+    no_intro: bool,
+    changes: bool,
+    engine: str,
+) -> None:
+    """Print exactly what would be spoken for SOURCE, without synthesising.
+
+    Blocks are separated by blank lines; the intro comes first. With --changes, every
+    rewrite is listed with its position: block number (0 is the intro) and character offset
+    in that block's text.
+    """
+    from ..pipeline import load_article
+    from ..speech.script import build_script, list_changes, render_script
+
+    options = make_options(lang, lexicon_path, date_order, engine)
+    article = load_article(source)
+    if not changes:
+        rendered = render_script(build_script(article, intro=not no_intro, options=options))
+        click.echo(rendered, nl=False)
+        return
+    placed = list_changes(article, intro=not no_intro, options=options)
+    for item in placed:
+        click.echo(f"{item.block}:{item.offset}\t{item.change.written} → {item.change.spoken}")
+    click.echo(f"{len(placed)} rewrites", err=True)

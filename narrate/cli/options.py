@@ -1,0 +1,160 @@
+"""Options and helpers the commands share: speech and mastering options, -q, progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+ENGINE_NAMES = ["piper", "espeak", "gtts"]
+
+
+def speech_options(func: Any) -> Any:
+    """--lang, --lexicon and --date-order: how the text is rewritten for speech."""
+    func = click.option(
+        "--date-order",
+        type=click.Choice(["mdy", "dmy", "ymd"]),
+        default="mdy",
+        show_default=True,
+        help="How to read numeric dates like 11/10/2023.",
+    )(func)
+    func = click.option(
+        "--lexicon",
+        "lexicon_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Pronunciation rules: .toml, .tsv or a W3C PLS (.pls) lexicon.",
+    )(func)
+    return click.option("--lang", help="Language code of the text (default: the page's own).")(func)
+
+
+def make_options(
+    lang: str | None, lexicon_path: Path | None, date_order: str, engine: str = "piper"
+):
+    from ..speech.normalize import load_lexicon
+    from ..speech.script import SpeechOptions
+
+    lexicon = load_lexicon(lexicon_path, phonemes=engine == "piper") if lexicon_path else None
+    return SpeechOptions(lang=lang, lexicon=lexicon, date_order=date_order)
+
+
+def quiet_option(func: Any) -> Any:
+    return click.option(
+        "-q", "--quiet", is_flag=True, default=None, help="Print nothing but errors."
+    )(func)
+
+
+def is_quiet(ctx: click.Context, quiet: bool | None) -> bool:
+    return bool(quiet) or bool(ctx.obj and ctx.obj.get("quiet"))
+
+
+def master_options(func: Any) -> Any:
+    """Options of the mastering stage, shared by `article` (and the feed commands)."""
+    decorators = [
+        click.option(
+            "--format",
+            "audio_format",
+            type=click.Choice(["mp3", "m4a", "opus", "wav"]),
+            help="Audio format (default: from the output name, else mp3).",
+        ),
+        click.option(
+            "--bitrate",
+            default="64k",
+            show_default=True,
+            help="Bitrate for MP3, M4A and Opus (CBR for MP3).",
+        ),
+        click.option(
+            "--loudness",
+            type=click.FloatRange(-40, -5),
+            default=-16.0,
+            show_default=True,
+            help="Integrated loudness target, LUFS.",
+        ),
+        click.option(
+            "--pause",
+            "pauses",
+            help="Pauses in seconds, e.g. sentence=0.35,paragraph=0.8,heading=1.2.",
+        ),
+        click.option(
+            "--intro-music",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Music under and before the spoken intro.",
+        ),
+        click.option(
+            "--outro-music",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Music under and after the spoken outro.",
+        ),
+        click.option(
+            "--no-outro", is_flag=True, help="Leave out the spoken AI disclosure at the end."
+        ),
+        click.option(
+            "--cover",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Cover image (default: the article's lead image, else a generated one).",
+        ),
+        click.option(
+            "--no-remote-cover",
+            is_flag=True,
+            help="Do not download the article's lead image for the cover.",
+        ),
+        click.option(
+            "--no-sidecars",
+            is_flag=True,
+            help="Write only the audio: no .vtt, .srt, chapters, transcript or cover.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def make_master_options(
+    out: Path, params: dict[str, Any], encode_while_speaking: bool = True
+) -> Any:
+    from ..audio.encode import FORMATS, format_for
+    from ..audio.master import MasterOptions
+    from ..audio.timeline import parse_pauses
+
+    try:
+        pauses = parse_pauses(params.get("pauses"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pause") from None
+    name = params.get("audio_format")
+    return MasterOptions(
+        audio_format=FORMATS[name] if name else format_for(out),
+        bitrate=params.get("bitrate") or "64k",
+        loudness=params.get("loudness", -16.0),
+        pauses=pauses,
+        intro_music=params.get("intro_music"),
+        outro_music=params.get("outro_music"),
+        sidecars=not params.get("no_sidecars"),
+        cover=params.get("cover"),
+        fetch_cover=not params.get("no_remote_cover"),
+        encode_while_speaking=encode_while_speaking,
+    )
+
+
+@contextmanager
+def progress_bar(quiet: bool, label: str) -> Iterator[tuple[Any, Any]]:
+    """A progress bar on an interactive stderr; silent under -q and in pipes."""
+    state: dict[str, Any] = {}
+    show = not quiet and sys.stderr.isatty()
+
+    def start(total: int) -> None:
+        if show:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+            state["bar"] = bar.__enter__()
+
+    def advance(n: int) -> None:
+        if "bar" in state:
+            state["bar"].update(n)
+
+    try:
+        yield start, advance
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
