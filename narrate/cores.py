@@ -1,4 +1,5 @@
-"""The CPU cores narrate may use: `--jobs N` is a budget of N cores, kept by the kernel.
+"""The CPU cores and worker processes narrate uses: `--jobs N` is a budget of N cores, kept
+by the kernel, and a worker never outlives the run it works for.
 
 Below the machine's count, narrate restricts itself (and so its workers, its ONNX threads and
 the ffmpeg processes it starts) to N cores, so `--jobs 1` leaves the rest of the machine free
@@ -9,7 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import sys
 from collections.abc import Iterator
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def available_cores() -> int:
@@ -40,3 +45,25 @@ def core_budget(jobs: int | None) -> Iterator[int]:
     finally:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, allowed)
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a worker process: have the kernel kill it the moment its parent dies, however the
+    parent dies (kill -9 included), so that no worker lives on idle holding a voice (Linux;
+    elsewhere the pool's own shutdown has to do). PARENT, the pid the worker was started by:
+    when it is already gone, the worker exits at once."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def quiet_worker_signals() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (the terminal sends it to the
+    whole process group), and SIGTERM ends the worker as it does by default."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

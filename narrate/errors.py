@@ -32,3 +32,7 @@ class NetworkError(EngineError):
 
 class OutputError(NarrateError):
     """The output cannot be written (exists, bad folder, encoder failure)."""
+
+
+class BusyError(NarrateError):
+    """Another narrate run holds the folder this run needs."""

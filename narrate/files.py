@@ -1,10 +1,27 @@
-"""Writing files so that readers never see a half-written one."""
+"""Files on disk: written so that readers never see half of one, folders locked while a run
+works in them, and staging folders that a killed run leaves behind cleaned up by the next."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import shutil
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from .errors import BusyError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks, and staging folders are never cleaned by others
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = ".narrate.lock"
+STAGE_SUFFIX = ".narrate"
+STALE_AFTER_S = 60.0  # an unlocked staging folder this old belongs to a run that died
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -27,3 +44,95 @@ def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def folder_lock(
+    folder: Path,
+    purpose: str,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold FOLDER's advisory lock (FOLDER/.narrate.lock) for the block.
+
+    Held by another run: BusyError naming it (its pid, what it does, since when), or with
+    WAIT, block until it is free (ON_WAIT is told who holds it). The kernel lets go of the
+    lock when its holder dies, however it dies."""
+    if fcntl is None:
+        yield
+        return
+    path = folder / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = lock_holder(fd)
+            if not wait:
+                raise BusyError(
+                    f"{folder} is in use by another narrate ({holder}): "
+                    "try again when it has finished, or add --wait"
+                ) from None
+            if on_wait:
+                on_wait(holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        since = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, {purpose}, since {since}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def lock_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "a run that has just started"
+
+
+@contextlib.contextmanager
+def staging_folder(parent: Path, stem: str) -> Iterator[Path]:
+    """A hidden folder in PARENT to build an output in, locked while this run uses it and
+    removed afterwards; one a killed run left is removed by the next (remove_stale_stages)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_stages(parent)
+    stage = Path(tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=STAGE_SUFFIX, dir=parent))
+    fd = os.open(stage, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        os.close(fd)
+
+
+def remove_stale_stages(parent: Path) -> int:
+    """Remove the staging folders in PARENT that no living run holds (and old enough that
+    their run is not just starting); returns how many."""
+    if fcntl is None:
+        return 0
+    removed = 0
+    try:
+        candidates = [p for p in parent.glob(f".*{STAGE_SUFFIX}") if p.is_dir()]
+    except OSError:
+        return 0
+    now = time.time()
+    for stage in candidates:
+        try:
+            if now - stage.stat().st_mtime < STALE_AFTER_S:
+                continue
+            fd = os.open(stage, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a run is using it
+        finally:
+            os.close(fd)
+        shutil.rmtree(stage, ignore_errors=True)
+        removed += 1
+    return removed

@@ -3,9 +3,34 @@ voice) and `Clip` (voice → audio)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote")
+
+# What XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/FFFF),
+# and the C1 controls, which no text meant to be read holds.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Scripts written without spaces between words: about two characters make a word.
+UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f]"
+)
+
+
+def safe_text(text: str) -> str:
+    """TEXT without the characters an XML feed, a tag or a transcript cannot carry."""
+    return UNSAFE_CHARACTERS.sub("", text)
+
+
+def count_words(text: str) -> int:
+    """Words in TEXT: space-separated ones, and for Chinese, Japanese, Thai and the like
+    (written without spaces) one per two characters."""
+    total = 0
+    for token in text.split():
+        unspaced = len(UNSPACED.findall(token))
+        total += (unspaced + 1) // 2 if unspaced else 1
+    return total
 
 
 @dataclass(frozen=True)
@@ -43,7 +68,18 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return sum(len(block.text.split()) for block in self.blocks)
+        return sum(count_words(block.text) for block in self.blocks)
+
+    def made_safe(self) -> Article:
+        """This article with every text cleaned of what XML cannot carry (see safe_text): a
+        page's metadata and text are the page author's, and may hold anything."""
+        values = {
+            f.name: safe_text(value)
+            for f in fields(self)
+            if isinstance(value := getattr(self, f.name), str)
+        }
+        blocks = [Block(b.kind, safe_text(b.text)) for b in self.blocks]
+        return replace(self, **values, blocks=[b for b in blocks if b.text.strip()])
 
 
 @dataclass(frozen=True)

@@ -105,12 +105,15 @@ def narrate_script(
     evict: bool = True,
     source: str = "",
     voices: VoicePool | None = None,
+    own_sidecars: bool = False,
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
 
     With EVICT, the cache is trimmed to its size limit afterwards (a batch does that once, at
     its end, rather than after every article). SOURCE (see source_key) is stored in the file.
-    With VOICES, worker processes speak the sentences (see voicepool.py).
+    With VOICES, worker processes speak the sentences (see voice/pool.py). Files already
+    beside OUT under a sidecar's name (OUT.jpg, OUT.vtt, …) are the user's: refused like OUT
+    itself unless FORCE, or OWN_SIDECARS (a feed's episodes folder is narrate's own).
     """
     from .audio.encode import format_for
     from .audio.master import MasterOptions, master
@@ -134,6 +137,20 @@ def narrate_script(
                 return NarrationResult(out, 0.0, len(script.sentences), words, skipped=True)
             raise OutputError(
                 f"{out} already exists: use --force to replace it, or -o another name"
+            )
+    if options.sidecars and not force and not own_sidecars:
+        from .audio.sidecars import SIDECAR_SUFFIXES
+
+        taken = [
+            path
+            for suffix in SIDECAR_SUFFIXES.values()
+            if (path := out.with_name(out.stem + suffix)).exists()
+        ]
+        if taken:
+            more = f" (and {len(taken) - 1} more beside it)" if len(taken) > 1 else ""
+            raise OutputError(
+                f"{taken[0]} already exists{more}: use --force to replace it, -o another name, "
+                "or --no-sidecars"
             )
     article = script.article
     tags = EpisodeTags(

@@ -159,7 +159,10 @@ def test_url_narrates_the_same_as_the_file(tmp_path, server, runner):
         ).exit_code
         == 0
     )
-    assert str(ID3(from_url)["TXXX:narrate_key"]) == str(ID3(from_file)["TXXX:narrate_key"])
+    # The page's canonical link names kyivindependent.com: believed from the file, but not
+    # from 127.0.0.1, where a page cannot claim to be another site's article.
+    assert ID3(from_file)["WOAS"].url.startswith("https://kyivindependent.com/austin-")
+    assert ID3(from_url)["WOAS"].url == url
     # Engines add tiny random variation, so the audio matches in length, not byte for byte.
     assert MP3(from_url).info.length == pytest.approx(MP3(from_file).info.length, rel=0.02)
 

@@ -59,7 +59,7 @@ def test_the_pin_is_released_when_the_block_fails():
 def seat_of(seats, answers) -> None:
     from narrate.feed.batch import start_worker
 
-    start_worker(None, seats)
+    start_worker(os.getppid(), None, seats)
     answers.put(sorted(os.sched_getaffinity(0)))
 
 

@@ -58,31 +58,32 @@ def from_file(source: Path, path: Path) -> Path:
     try:
         with Image.open(source) as image:
             return save_jpeg(square(image), path)
-    except (OSError, UnidentifiedImageError) as exc:
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise OutputError(f"cannot use {source} as a cover: {exc}") from None
 
 
-def from_url(url: str, path: Path, timeout_s: float = 10.0) -> Path | None:
-    """Download the article's lead image; None (with a warning) when that fails."""
-    import httpx
+def from_url(url: str, path: Path, timeout_s: float = 30.0) -> Path | None:
+    """Download the article's lead image; None (with a note in the log) when that fails."""
     from PIL import Image, UnidentifiedImageError
 
-    from ..read.fetch import USER_AGENT
+    from ..errors import NarrateError
+    from ..read.fetch import get
 
     try:
-        with httpx.Client(
-            follow_redirects=True, timeout=timeout_s, headers={"User-Agent": USER_AGENT}
-        ) as client:
-            response = client.get(url)
-        if response.status_code >= 400:
-            raise ValueError(f"HTTP {response.status_code}")
-        if not response.headers.get("content-type", "image/").startswith("image/"):
-            raise ValueError(f"not an image ({response.headers.get('content-type')})")
-        if len(response.content) > MAX_IMAGE_BYTES:
-            raise ValueError("image too large")
-        with Image.open(io.BytesIO(response.content)) as image:
+        data, mime, _charset, _final = get(
+            url, accept="image/*", max_bytes=MAX_IMAGE_BYTES, deadline=timeout_s
+        )
+        if mime and not mime.startswith("image/"):
+            raise ValueError(f"not an image ({mime})")
+        with Image.open(io.BytesIO(data)) as image:
             return save_jpeg(square(image), path)
-    except (httpx.HTTPError, ValueError, OSError, UnidentifiedImageError) as exc:
+    except (
+        NarrateError,
+        ValueError,
+        OSError,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+    ) as exc:
         log.info("lead image %s not used (%s); generating a cover", url, exc)
         return None
 

@@ -8,15 +8,14 @@ into place only when complete, audio last.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import current_umask
+from ..files import current_umask, staging_folder
 from ..model import Clip, Script
 from .cover import make_cover
 from .encode import (
@@ -136,8 +135,8 @@ def master(
     voice needed last time; a programme that misses the loudness target, or music beds, take
     the measured path (encode.py) from the PCM kept on disk.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".narrate", dir=out.parent))
+    staging = contextlib.ExitStack()
+    stage = staging.enter_context(staging_folder(out.parent, out.stem))
     fmt = options.audio_format
     single_pass = not (options.intro_music or options.outro_music)
     streaming = single_pass and options.encode_while_speaking
@@ -267,7 +266,7 @@ def master(
         if encoder is not None:
             encoder.abort()
         covers.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(stage, ignore_errors=True)
+        staging.close()
 
 
 STREAM_TOLERANCE_LU = 0.5

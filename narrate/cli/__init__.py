@@ -8,6 +8,9 @@ command runs, so `narrate --help` starts fast.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
 from typing import Any
 
 import click
@@ -31,12 +34,19 @@ class NarrateGroup(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("narrate: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(143 if isinstance(sys.exc_info()[1], Terminated) else 130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            environment = environment_fault(exc)
+            if environment:  # a full disk, a read-only folder, a damaged database: not a bug
+                click.echo(f"narrate: {environment}", err=True)
+                ctx.exit(1)
             first = (str(exc).splitlines() or [""])[0][:200]
             click.echo(
                 f"narrate: unexpected error: {exc.__class__.__name__}: {first} "
@@ -76,11 +86,32 @@ def configure_logging(quiet: bool, debug: bool) -> None:
     root.setLevel(logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING))
 
 
+def environment_fault(exc: Exception) -> str | None:
+    """A one-line reason when EXC is the machine's doing rather than narrate's: an OSError
+    (permissions, no space, a read-only or missing folder) or a damaged SQLite file."""
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc) or exc.__class__.__name__
+        where = exc.filename
+        return f"{where}: {reason}" if where else f"{reason}"
+    if type(exc).__module__ == "sqlite3":
+        return f"the feed library cannot be used: {exc}"
+    return None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: what is finished is kept, what is half-made removed."""
+
+
+def on_terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
 for command in (article, script, voices, cache, feed, serve):
     cli.add_command(command)
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, on_terminate)
     cli(prog_name="narrate")
 
 

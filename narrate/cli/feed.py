@@ -41,12 +41,21 @@ def narration_overrides(func: Any) -> Any:
 def batch_options(func: Any) -> Any:
     """How a batch runs: parallel workers and the segment cache."""
     func = click.option("--no-cache", is_flag=True, help="Synthesise every sentence afresh.")(func)
+    func = wait_option(func)
     return click.option(
         "-j",
         "--jobs",
         type=click.IntRange(1, 64),
         help="CPU cores to use (default: all): one article per core at once, each worker "
         "kept to its own core.",
+    )(func)
+
+
+def wait_option(func: Any) -> Any:
+    return click.option(
+        "--wait",
+        is_flag=True,
+        help="If another narrate is working on the feed, wait for it instead of stopping.",
     )(func)
 
 
@@ -166,6 +175,7 @@ def feed_add(
         overrides_from(params),
         jobs=ctx.with_resource(core_budget(params["jobs"])),
         use_cache=not params["no_cache"],
+        wait=params["wait"],
         **batch_progress(quiet),
     )
     report(outcomes, quiet)
@@ -187,6 +197,7 @@ def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: 
         overrides_from(params),
         jobs=ctx.with_resource(core_budget(params["jobs"])),
         use_cache=not params["no_cache"],
+        wait=params["wait"],
         **batch_progress(quiet),
     )
     if not outcomes and not quiet:
@@ -212,17 +223,43 @@ def feed_list(folder: Path) -> None:
 @feed.command("remove")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("episode")
-def feed_remove(folder: Path, episode: str) -> None:
+@wait_option
+def feed_remove(folder: Path, episode: str, wait: bool) -> None:
     """Remove EPISODE (its number in `feed list`, its URL or its file name)."""
     from ..feed import remove_episode
 
-    record = remove_episode(folder, episode)
+    record = remove_episode(folder, episode, wait=wait)
     click.echo(f"Removed {record.title}", err=True)
+
+
+@feed.command("recover")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--drop-missing",
+    is_flag=True,
+    help="Publish the feed without the episodes whose audio file is gone.",
+)
+@wait_option
+def feed_recover(folder: Path, drop_missing: bool, wait: bool) -> None:
+    """Rebuild a lost or emptied library.sqlite from feed.xml and the episode files."""
+    from ..feed.recover import recover_library
+
+    result = recover_library(folder, wait=wait, drop_missing=drop_missing)
+    click.echo(f"Restored {len(result.restored)} episode(s) to the library", err=True)
+    if result.missing:
+        listed = "; ".join(repr(title[:60]) for title in result.missing[:5])
+        if result.dropped:
+            click.echo(f"Dropped from the feed, their audio being gone: {listed}", err=True)
+            return
+        raise click.ClickException(
+            f"{len(result.missing)} episode(s) in feed.xml have no audio file any more "
+            f"({listed}): restore the files, or publish without them with --drop-missing"
+        )
 
 
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import shutil
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..audio.sidecars import SIDECAR_SUFFIXES
 from ..errors import NarrateError
-from ..files import write_atomic
-from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config, save_config
+from ..files import folder_lock, remove_stale_stages, write_atomic
+from .config import CONFIG_NAME, LIBRARY_NAME, FeedConfig, FeedError, load_config, save_config
 from .library import EpisodeRecord, Library
 from .rss import build_feed, episode_stem
 from .site import episode_page, index_page
@@ -44,20 +45,40 @@ Progress = Callable[[int], None]
 
 
 def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> None:
-    """Create a feed folder: feed.toml, the library and an empty feed and site."""
+    """Create a feed folder: feed.toml, the library and an empty feed and site.
+
+    Everything is made in a hidden folder beside FOLDER and moved in only when complete, so
+    a failure (a bad image, a full disk) leaves nothing half-made."""
+    import tempfile
+
     from ..audio.cover import from_file
 
     config.validate()
-    if (folder / "feed.toml").exists():
-        raise FeedError(f"{folder} is already a feed folder (feed.toml exists)")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / EPISODES).mkdir(exist_ok=True)
-    if image is not None:
-        from_file(image, folder / "cover.jpg")
-        config = replace(config, image="cover.jpg")
-    save_config(folder, config)
-    Library(folder / LIBRARY_NAME).close()
-    publish(folder, config)
+    if (folder / CONFIG_NAME).exists():
+        raise FeedError(f"{folder} is already a feed folder ({CONFIG_NAME} exists)")
+    if folder.exists() and not folder.is_dir():
+        raise FeedError(f"{folder} exists and is not a folder")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".init", dir=folder.parent))
+    try:
+        (build / EPISODES).mkdir()
+        if image is not None:
+            from_file(image, build / "cover.jpg")
+            config = replace(config, image="cover.jpg")
+        save_config(build, config)
+        Library(build / LIBRARY_NAME).close()
+        publish(build, config)
+        if not folder.exists():
+            build.rename(folder)
+            return
+        clash = [entry.name for entry in build.iterdir() if (folder / entry.name).exists()]
+        if clash:
+            raise FeedError(f"{folder} already holds {', '.join(sorted(clash))}")
+        for entry in build.iterdir():
+            entry.rename(folder / entry.name)
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
 
 
 def today() -> str:
@@ -78,11 +99,71 @@ def episode_files(folder: Path, audio: str) -> list[Path]:
 
 
 def clean_stale_staging(folder: Path) -> None:
-    """Remove what an interrupted run left half-made (staging folders, temp files)."""
-    for leftover in (folder / EPISODES).glob(".*.narrate"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in folder.glob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+    """Remove what an interrupted run left half-made (staging folders, temp files). Runs
+    under the folder's lock, so nothing here belongs to a living run."""
+    remove_stale_stages(folder / EPISODES)
+    for stage in (folder / EPISODES).glob(".*.narrate"):
+        shutil.rmtree(stage, ignore_errors=True)
+    for base in (folder, folder / EPISODES):
+        for leftover in base.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
+def published_episodes(folder: Path) -> dict[str, str]:
+    """The episodes feed.xml lists now: guid → title (nothing when it is absent or unreadable)."""
+    from lxml import etree
+
+    try:
+        tree = etree.parse(
+            str(folder / "feed.xml"),
+            parser=etree.XMLParser(resolve_entities=False, no_network=True),
+        )
+    except (OSError, etree.XMLSyntaxError):
+        return {}
+    found = {}
+    for item in tree.iter("item"):
+        guid = (item.findtext("guid") or "").strip()
+        if guid:
+            found[guid] = (item.findtext("title") or guid).strip()
+    return found
+
+
+def check_nothing_lost(
+    folder: Path, library: Library, dropping: frozenset[str] = frozenset()
+) -> list[EpisodeRecord]:
+    """The episodes to publish, after making sure they include every episode feed.xml lists
+    now (but those in DROPPING, removed on purpose): a library that was lost, emptied or
+    replaced must never take the public feed's episodes with it."""
+    records = library.episodes()
+    present = [r for r in records if (folder / EPISODES / r.audio).exists()]
+    known = published_episodes(folder)
+    held = {r.guid for r in records}
+    playable = {r.guid for r in present}
+    unknown = [title for guid, title in known.items() if guid not in held | dropping]
+    silent = [title for guid, title in known.items() if guid in held - playable - dropping]
+    keep = "feed.xml is left as it is"
+    if unknown:
+        raise FeedError(
+            f"{folder / LIBRARY_NAME} lacks {count(unknown, 'episode')} that feed.xml lists "
+            f"({shown(unknown)}); {keep}. Restore it from a backup, or rebuild it from feed.xml "
+            f"with: narrate feed recover {folder}"
+        )
+    if silent:
+        raise FeedError(
+            f"the audio of {count(silent, 'episode')} in feed.xml is gone from "
+            f"{folder / EPISODES} ({shown(silent)}); {keep}. Restore the files, or take the "
+            "episodes out on purpose with: narrate feed remove"
+        )
+    return present
+
+
+def count(items: list[str], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def shown(titles: list[str]) -> str:
+    listed = "; ".join(repr(title[:60]) for title in titles[:3])
+    return listed + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
 
 
 def narrate_source(
@@ -148,12 +229,30 @@ def prepare_job(
         key = narration_key(script, engine.name, engine.voice, master_options(config).settings())
     except NarrateError as exc:
         return Outcome(source, "failed", error=str(exc))
-    guid = article.url or source
+    guid = episode_guid(source, article, existing)
     if existing is not None and existing.guid != guid:
         existing = None
     if existing and existing.narration_key == key and (folder / EPISODES / existing.audio).exists():
         return Outcome(source, "unchanged", article.title)
     return PreparedJob(source, article, script, key, guid, existing)
+
+
+def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) -> str:
+    """An episode's guid: the article's own web address (its canonical link, believed only on
+    its own site: see extract.canonical_url), else the URL it was read from; for a local file
+    without one, the guid it had before, else a UUID of its absolute path (never the path
+    itself, which would publish a folder name)."""
+    import uuid
+
+    from ..read.fetch import is_url
+
+    if article.url:
+        return article.url
+    if is_url(source):
+        return source
+    if existing is not None:
+        return existing.guid
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, Path(source).resolve().as_uri())}"
 
 
 def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
@@ -202,6 +301,7 @@ def run_job(
             progress=sentence_progress,
             cache=SegmentCache() if use_cache else None,
             evict=False,
+            own_sidecars=True,
         )
     except NarrateError as exc:
         return Outcome(job.source, "failed", error=str(exc)), None
@@ -261,19 +361,51 @@ def add_sources(
     remember: bool = True,
     jobs: int = 1,
     use_cache: bool = True,
+    wait: bool = False,
 ) -> list[Outcome]:
     """Expand SOURCES, narrate what is new or changed, and rebuild the outputs.
 
     One failing source never stops the batch: it comes back as a "failed" outcome. JOBS is
     the number of CPU cores the batch may keep busy: articles are narrated in worker processes
-    that share them (see plan_workers).
+    that share them (see plan_workers). The folder is locked for the run (see folder_lock;
+    WAIT for another run to finish rather than refuse). Interrupted (Ctrl-C, SIGTERM), the
+    batch stops its workers at once and publishes the episodes it finished before it ends.
     """
     config = apply_overrides(load_config(folder), overrides)
+    with folder_lock(folder, "feed add", wait, on_wait=waiting_note(folder)):
+        return add_locked(
+            folder,
+            config,
+            sources,
+            article_progress,
+            sentence_progress,
+            remember,
+            jobs,
+            use_cache,
+        )
+
+
+def waiting_note(folder: Path) -> Callable[[str], None]:
+    return lambda holder: log.warning("waiting for the other narrate in %s (%s)", folder, holder)
+
+
+def add_locked(
+    folder: Path,
+    config: FeedConfig,
+    sources: list[str],
+    article_progress: Callable[[int, int], None] | None,
+    sentence_progress: Progress | None,
+    remember: bool,
+    jobs: int,
+    use_cache: bool,
+) -> list[Outcome]:
+    """add_sources, with the folder's lock held."""
     (folder / EPISODES).mkdir(exist_ok=True)
     clean_stale_staging(folder)
     library = Library(folder / LIBRARY_NAME)
     outcomes: list[Outcome] = []
     try:
+        check_nothing_lost(folder, library)  # before any work, not after it
         articles: list[str] = []
         for source in sources:
             try:
@@ -282,32 +414,45 @@ def add_sources(
                 outcomes.append(Outcome(source, "failed", error=str(exc)))
                 continue
             if expanded.subscribable and remember:
-                library.add_source(source, expanded.kind, today())
+                library.add_source(expanded.source, expanded.kind, today())
             if not expanded.articles:
                 outcomes.append(Outcome(source, "failed", error="no articles found in it"))
             articles += [a for a in expanded.articles if a not in articles]
         workers, cores = plan_workers(config.engine, jobs, len(articles))
-        if workers > 1:
-            outcomes += narrate_parallel(
-                folder,
-                config,
-                library,
-                articles,
-                workers,
-                cores,
-                use_cache,
-                article_progress,
-                sentence_progress,
-            )
-        else:
-            for index, article in enumerate(articles):
-                if article_progress:
-                    article_progress(index, len(articles))
-                outcomes.append(
-                    narrate_source(
-                        folder, config, library, article, sentence_progress, use_cache, cores
-                    )
+        recorded = {(r.guid, r.narration_key) for r in library.episodes()}
+        try:
+            if workers > 1:
+                outcomes += narrate_parallel(
+                    folder,
+                    config,
+                    library,
+                    articles,
+                    workers,
+                    cores,
+                    use_cache,
+                    article_progress,
+                    sentence_progress,
                 )
+            else:
+                for index, article in enumerate(articles):
+                    if article_progress:
+                        article_progress(index, len(articles))
+                    outcomes.append(
+                        narrate_source(
+                            folder, config, library, article, sentence_progress, use_cache, cores
+                        )
+                    )
+        except KeyboardInterrupt:  # what finished is recorded: publish it, then stop
+            finished = {(r.guid, r.narration_key) for r in library.episodes()} - recorded
+            if finished:
+                publish(folder, config, library)
+            log.warning(
+                "stopped: %d episode(s) finished before the interruption%s; the same command "
+                "again does the rest",
+                len(finished),
+                " and are published" if finished else "",
+            )
+            raise
         if article_progress:
             article_progress(len(articles), len(articles))
         if use_cache and articles:
@@ -352,6 +497,7 @@ def narrate_parallel(
     """
     import gc
     import multiprocessing
+    import os
     import sys
     from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
@@ -367,15 +513,19 @@ def narrate_parallel(
     spoken = relay = None
     if sentence_progress is not None:
         spoken = context.SimpleQueue()
-        relay = threading.Thread(target=relay_progress, args=(spoken, sentence_progress))
+        # A daemon: a worker killed mid-report can leave the queue locked for good.
+        relay = threading.Thread(
+            target=relay_progress, args=(spoken, sentence_progress), daemon=True
+        )
         relay.start()
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=start_worker,
+        initargs=(os.getpid(), spoken, context.Value("i", 0) if cores == 1 else None),
+    )
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=start_worker,
-            initargs=(spoken, context.Value("i", 0) if cores == 1 else None),
-        ) as pool:
+        try:
             prepared: dict[Future[PreparedJob | Outcome], int] = {
                 pool.submit(
                     prepare_job, folder, config, source, library.get_for_source(source), cores
@@ -407,24 +557,45 @@ def narrate_parallel(
                 done += 1
                 if article_progress:
                     article_progress(done, total)
-    finally:
-        gc.unfreeze()
-        if spoken is not None and relay is not None:
+        except BaseException:  # Ctrl-C, SIGTERM, or a failure here: the workers stop now
+            stop_workers(pool)
+            raise
+        pool.shutdown(wait=True)
+        if spoken is not None and relay is not None:  # every worker is done: a clean queue
             spoken.put(None)
             relay.join()
+    finally:
+        gc.unfreeze()
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def stop_workers(pool: Any) -> None:
+    """Stop a process pool's workers at once, finished or not, and drop its queued work."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
 
 
 _SPOKEN: Any = None  # in a worker: the queue its sentences are reported to, if any
 
 
-def start_worker(spoken: Any, seats: Any = None) -> None:
-    """In a worker: where to report sentences to and, given SEATS (a shared counter, when
-    each worker has one core), which core to keep to with its ffmpeg: measured here, seated
-    workers did a batch 7 % faster than workers the scheduler moved about."""
+def start_worker(parent: int, spoken: Any, seats: Any = None) -> None:
+    """In a worker: die with PARENT (whatever kills it), leave Ctrl-C to it, and know where
+    to report sentences to and, given SEATS (a shared counter, when each worker has one
+    core), which core to keep to with its ffmpeg: measured here, seated workers did a batch
+    7 % faster than workers the scheduler moved about."""
     import os
 
+    from ..cores import die_with_parent, quiet_worker_signals
+
+    die_with_parent(parent)
+    quiet_worker_signals()
     global _SPOKEN
     _SPOKEN = spoken
     if seats is not None and hasattr(os, "sched_setaffinity"):
@@ -488,22 +659,47 @@ def preload(engine: str, html: bool = True) -> None:
 
 
 def update_feed(
-    folder: Path, overrides: dict[str, object] | None = None, **options: Any
+    folder: Path,
+    overrides: dict[str, object] | None = None,
+    wait: bool = False,
+    **options: Any,
 ) -> list[Outcome]:
     """Re-read every remembered feed, OPML file and URL list, and add what is new."""
-    library = Library(folder / LIBRARY_NAME)
-    try:
-        sources = [source for source, _kind in library.sources()]
-    finally:
-        library.close()
-    if not sources:
-        return []
-    return add_sources(folder, sources, overrides, remember=False, **options)
+    config = apply_overrides(load_config(folder), overrides)
+    with folder_lock(folder, "feed update", wait, on_wait=waiting_note(folder)):
+        library = Library(folder / LIBRARY_NAME)
+        try:
+            sources = [source for source, _kind in library.sources()]
+        finally:
+            library.close()
+        if not sources:
+            return []
+        defaults = {
+            "article_progress": None,
+            "sentence_progress": None,
+            "jobs": 1,
+            "use_cache": True,
+        }
+        settings = {**defaults, **options}
+        return add_locked(
+            folder,
+            config,
+            sources,
+            settings["article_progress"],
+            settings["sentence_progress"],
+            False,
+            settings["jobs"],
+            settings["use_cache"],
+        )
 
 
 def apply_overrides(config: FeedConfig, overrides: dict[str, object] | None) -> FeedConfig:
     values = {k: v for k, v in (overrides or {}).items() if v is not None}
-    return replace(config, **values) if values else config
+    if not values:
+        return config
+    changed = replace(config, **values)
+    changed.validate()
+    return changed
 
 
 def list_episodes(folder: Path) -> list[tuple[EpisodeRecord, bool]]:
@@ -526,27 +722,35 @@ def find_episode(records: list[EpisodeRecord], key: str) -> EpisodeRecord:
     raise FeedError(f"no episode {key!r} in this feed (see narrate feed list)")
 
 
-def remove_episode(folder: Path, key: str) -> EpisodeRecord:
+def remove_episode(folder: Path, key: str, wait: bool = False) -> EpisodeRecord:
     config = load_config(folder)
-    library = Library(folder / LIBRARY_NAME)
-    try:
-        record = find_episode(library.episodes(), key)
-        library.delete(record.guid)
-        for path in episode_files(folder, record.audio):
-            path.unlink(missing_ok=True)
-        publish(folder, config, library)
-    finally:
-        library.close()
+    with folder_lock(folder, "feed remove", wait, on_wait=waiting_note(folder)):
+        library = Library(folder / LIBRARY_NAME)
+        try:
+            record = find_episode(library.episodes(), key)
+            library.delete(record.guid)
+            for path in episode_files(folder, record.audio):
+                path.unlink(missing_ok=True)
+            publish(folder, config, library, dropping=frozenset({record.guid}))
+        finally:
+            library.close()
     return record
 
 
-def publish(folder: Path, config: FeedConfig | None = None, library: Library | None = None) -> None:
-    """Rewrite feed.xml, index.html and the episode pages from the library, atomically."""
+def publish(
+    folder: Path,
+    config: FeedConfig | None = None,
+    library: Library | None = None,
+    dropping: frozenset[str] = frozenset(),
+) -> None:
+    """Rewrite feed.xml, index.html and the episode pages from the library, atomically;
+    refused (FeedError) when that would drop an episode feed.xml lists, but those in DROPPING
+    (see check_nothing_lost)."""
     config = config or load_config(folder)
     own = library is None
     library = library or Library(folder / LIBRARY_NAME)
     try:
-        episodes = [r for r in library.episodes() if (folder / EPISODES / r.audio).exists()]
+        episodes = check_nothing_lost(folder, library, dropping)
     finally:
         if own:
             library.close()

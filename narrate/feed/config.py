@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -76,16 +77,78 @@ class FeedConfig:
         return self.base_url.rstrip("/") + "/" + relative.lstrip("/")
 
     def validate(self) -> None:
-        if not self.base_url.startswith(("http://", "https://")):
-            raise FeedError(f"base URL must start with http:// or https://, not {self.base_url!r}")
-        if "@" not in self.email:
-            raise FeedError(f"owner e-mail {self.email!r} is not an e-mail address")
+        """Check every setting's type and range; FeedError names the first bad one."""
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            expected = FIELD_TYPES[spec.name]
+            if expected is float:
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, expected)
+            if not ok:
+                kind = {str: "text", bool: "true or false", float: "a number"}[expected]
+                raise FeedError(f"{spec.name} must be {kind}, not {value!r}")
+        for name in ("title", "author", "email", "base_url"):
+            if not getattr(self, name).strip():
+                raise FeedError(f"{name} must not be empty")
+        if not re.match(r"^https?://[^\s/?#]+(?:/[^\s]*)?$", self.base_url):
+            raise FeedError(
+                f"base URL (base_url) must start with http:// or https://, not {self.base_url!r}"
+            )
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
+            raise FeedError(f"email {self.email!r} is not an e-mail address")
         if self.category not in ITUNES_CATEGORIES:
             raise FeedError(
                 f"unknown category {self.category!r}: use one of Apple's, e.g. News, Technology"
             )
+        if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", self.language):
+            raise FeedError(
+                f"language must be a language code like en or en-GB, not {self.language!r}"
+            )
+        if self.lang and not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*", self.lang):
+            raise FeedError(
+                f"lang must be a language code like en or de, or empty, not {self.lang!r}"
+            )
+        if self.image and ("/" in self.image or "\\" in self.image or self.image.startswith(".")):
+            raise FeedError(f"image must be a file name inside the feed folder, not {self.image!r}")
+        if self.engine not in ENGINE_NAMES:
+            raise FeedError(f"engine must be one of {', '.join(ENGINE_NAMES)}, not {self.engine!r}")
+        if not -40 <= self.loudness <= -5:
+            raise FeedError(f"loudness must be between -40 and -5 LUFS, not {self.loudness!r}")
+        rate = re.fullmatch(r"(\d{1,3})k", self.bitrate)
+        if not rate or not 8 <= int(rate.group(1)) <= 320:
+            raise FeedError(f"bitrate must be like 64k (8k to 320k), not {self.bitrate!r}")
         if self.format not in ("mp3", "m4a", "opus"):
-            raise FeedError("feed audio format must be mp3, m4a or opus")
+            raise FeedError(f"format must be mp3, m4a or opus, not {self.format!r}")
+
+
+ENGINE_NAMES = ("piper", "espeak", "gtts")
+FIELD_TYPES: dict[str, type] = {
+    "explicit": bool,
+    "locked": bool,
+    "loudness": float,
+}
+FIELD_TYPES.update(
+    {
+        name: str
+        for name in (
+            "title",
+            "author",
+            "email",
+            "base_url",
+            "description",
+            "language",
+            "category",
+            "subcategory",
+            "image",
+            "engine",
+            "voice",
+            "lang",
+            "bitrate",
+            "format",
+        )
+    }
+)
 
 
 def load_config(folder: Path) -> FeedConfig:
@@ -101,16 +164,23 @@ def load_config(folder: Path) -> FeedConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FeedError(f"cannot read {path}: {exc}") from None
-    channel = {**data.get("feed", {}), **data.get("narration", {})}
+    sections = [data.get("feed", {}), data.get("narration", {})]
+    if not all(isinstance(section, dict) for section in sections):
+        raise FeedError(f"{path}: [feed] and [narration] must be tables of settings")
+    channel = {**sections[0], **sections[1]}
     known = {f.name for f in fields(FeedConfig)}
     unknown = set(channel) - known
     if unknown:
         raise FeedError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
     try:
         config = FeedConfig(**channel)
-    except TypeError as exc:
+    except TypeError as exc:  # a required setting missing
+        missing = str(exc).split(":", 1)[-1].strip()
+        raise FeedError(f"{path}: missing setting(s) {missing}") from None
+    try:
+        config.validate()
+    except FeedError as exc:
         raise FeedError(f"{path}: {exc}") from None
-    config.validate()
     return config
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+from ..model import safe_text
+from .config import FeedError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS episodes (
@@ -52,21 +55,44 @@ class EpisodeRecord:
     first_seen: str
     updated: str
 
+    def made_safe(self) -> EpisodeRecord:
+        """This record with its texts cleaned of what XML cannot carry (see safe_text)."""
+        values = {
+            f.name: safe_text(value)
+            for f in fields(self)
+            if isinstance(value := getattr(self, f.name), str)
+        }
+        return replace(self, **values)
+
 
 class Library:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+        try:
+            self.db = sqlite3.connect(path, timeout=30)
+        except sqlite3.Error as exc:
+            raise FeedError(f"cannot open {path}: {exc}") from None
+        try:
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(episodes)")}
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise FeedError(
+                f"{path} is damaged or not a narrate library ({exc}): restore it from a "
+                f"backup, or move it aside and run narrate feed recover {path.parent}"
+            ) from None
+        if not set(EpisodeRecord.__dataclass_fields__) <= columns:
+            self.db.close()
+            raise FeedError(f"{path} is not a narrate library (its episodes table differs)")
 
     def close(self) -> None:
         self.db.close()
 
     def episodes(self) -> list[EpisodeRecord]:
         rows = self.db.execute("SELECT * FROM episodes ORDER BY published DESC, guid").fetchall()
-        return [EpisodeRecord(**dict(row)) for row in rows]
+        return [EpisodeRecord(**dict(row)).made_safe() for row in rows]
 
     def get(self, guid: str) -> EpisodeRecord | None:
         row = self.db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
@@ -81,6 +107,7 @@ class Library:
         return EpisodeRecord(**dict(row)) if row else None
 
     def put(self, record: EpisodeRecord) -> None:
+        record = record.made_safe()
         columns = list(EpisodeRecord.__dataclass_fields__)
         placeholders = ", ".join("?" for _ in columns)
         with self.db:

@@ -2,16 +2,27 @@
 
 An article URL or file; a text file of URLs (one per line, # comments); an OPML file (its
 feeds are read, its plain links taken as articles); or an RSS/Atom feed (each entry's link).
+
+Where a source came from decides what it may name. The user's own arguments and URL lists may
+name local files (a list's relative paths are read beside it). What a feed or an OPML file
+names is only ever a web address: relative links are resolved against the feed's URL and
+fetched over http(s); a path, a file:// link or any other scheme is skipped with a warning, so
+nothing a publisher writes in a feed can make narrate read (and publish) a local file.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from ..errors import SourceError
-from ..read.fetch import decode, get, is_url
+from ..read.fetch import decode, get, is_url, read_capped
+
+log = logging.getLogger(__name__)
+MAX_OPML_DEPTH = 3  # an OPML file may list feeds and other OPML files, this deep at most
 
 FEED_TYPES = {
     "application/rss+xml",
@@ -38,27 +49,59 @@ class Expanded:
 
 
 def expand(source: str) -> Expanded:
-    """Classify SOURCE and list the article URLs or paths it stands for."""
+    """Classify SOURCE, as the user gave it, and list the articles it stands for: web
+    addresses, and local files only where the user named them (or listed them in a URL list)."""
     if is_url(source):
         return expand_url(source)
-    path = Path(source)
+    if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE) and not Path(source).exists():
+        raise SourceError(f"cannot read {source}: only http and https URLs are supported")
+    path = Path(source).expanduser().resolve()
+    where = str(path)
     if not path.exists():
-        raise SourceError(f"cannot read {path}: no such file")
+        raise SourceError(f"cannot read {source}: no such file")
+    if path.is_dir():
+        raise SourceError(f"cannot read {source}: it is a folder, not a file")
     suffix = path.suffix.lower()
     if suffix == ".opml":
-        return Expanded(source, "opml", from_opml(path.read_bytes(), source))
+        return Expanded(where, "opml", from_opml(read_capped(path), where))
     if suffix in (".xml", ".rss", ".atom"):
-        return Expanded(source, "feed", from_feed(path.read_bytes(), source))
+        return Expanded(where, "feed", from_feed(read_capped(path), where))
     if suffix in (".txt", ".list", ".urls", ""):
-        lines = url_lines(decode(path.read_bytes()))
+        lines = url_lines(decode(read_capped(path)))
         if lines is not None:
             base = path.parent
             return Expanded(
-                source,
+                where,
                 "list",
                 [line if is_url(line) else str((base / line).resolve()) for line in lines],
             )
-    return Expanded(source, "article", [source])
+    return Expanded(where, "article", [where])
+
+
+def web_links(links: list[str], base: str | None, where: str) -> list[str]:
+    """LINKS a feed or OPML file named, as absolute http(s) URLs (relative ones resolved
+    against BASE, the feed's own URL); anything else is skipped, with a warning."""
+    kept: list[str] = []
+    skipped: list[str] = []
+    for raw in links:
+        link = raw.strip()
+        absolute = urljoin(base, link) if base else link
+        if is_url(absolute) and "\x00" not in absolute:
+            if absolute not in kept:
+                kept.append(absolute)
+        elif link:
+            skipped.append(link)
+    if skipped:
+        shown = ", ".join(repr(s[:80]) for s in skipped[:3])
+        more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        log.warning(
+            "skipped %d link(s) in %s that are not web addresses: %s%s",
+            len(skipped),
+            where,
+            shown,
+            more,
+        )
+    return kept
 
 
 def url_lines(text: str) -> list[str] | None:
@@ -74,21 +117,22 @@ def url_lines(text: str) -> list[str] | None:
     return entries or None
 
 
-def expand_url(url: str) -> Expanded:
-    data, mime, _charset, _final_url = get(
+def expand_url(url: str, depth: int = 0) -> Expanded:
+    data, mime, _charset, final_url = get(
         url,
         accept="text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
         "text/x-opml;q=0.9,*/*;q=0.1",
     )
     head = data[:1024].lstrip().lower()
     if mime in OPML_TYPES or b"<opml" in head:
-        return Expanded(url, "opml", from_opml(data, url))
+        return Expanded(url, "opml", from_opml(data, url, base=final_url, depth=depth))
     if mime in FEED_TYPES or (mime in ("", "text/plain") and (b"<rss" in head or b"<feed" in head)):
-        return Expanded(url, "feed", from_feed(data, url))
+        return Expanded(url, "feed", from_feed(data, url, base=final_url))
     return Expanded(url, "article", [url])
 
 
-def from_feed(data: bytes, where: str) -> list[str]:
+def from_feed(data: bytes, where: str, base: str | None = None) -> list[str]:
+    """The article links of an RSS/Atom feed: web addresses only (see web_links)."""
     import feedparser
 
     parsed = feedparser.parse(data)
@@ -99,27 +143,41 @@ def from_feed(data: bytes, where: str) -> list[str]:
         link = entry.get("link") or next(
             (x.get("href") for x in entry.get("links", []) if x.get("rel") == "alternate"), None
         )
-        if link and link not in links:
+        if isinstance(link, str) and link:
             links.append(link)
-    return links
+    return web_links(links, base, where)
 
 
-def from_opml(data: bytes, where: str) -> list[str]:
+def from_opml(data: bytes, where: str, base: str | None = None, depth: int = 0) -> list[str]:
+    """The articles of an OPML file: its feeds' entries and its plain links, web addresses
+    only (see web_links); feeds it names are read this deep at most."""
     from lxml import etree
 
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
+        root = etree.fromstring(
+            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError as exc:
         raise SourceError(f"cannot read the OPML file {where}: {exc}") from None
     articles: list[str] = []
+    feeds: list[str] = []
+    links: list[str] = []
     for outline in root.iter("outline"):
         feed_url = outline.get("xmlUrl")
         if feed_url:
-            for link in expand_url(feed_url).articles:
-                if link not in articles:
-                    articles.append(link)
+            feeds.append(feed_url)
             continue
         link = outline.get("url") or outline.get("htmlUrl")
-        if link and link not in articles:
+        if link:
+            links.append(link)
+    for feed_url in web_links(feeds, base, where):
+        if depth >= MAX_OPML_DEPTH:
+            log.warning("skipped %s in %s: OPML files nested too deep", feed_url, where)
+            continue
+        for link in expand_url(feed_url, depth + 1).articles:
+            if link not in articles:
+                articles.append(link)
+    for link in web_links(links, base, where):
+        if link not in articles:
             articles.append(link)
     return articles

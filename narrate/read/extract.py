@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import ExtractError
-from ..model import Article, Block
+from ..model import Article, Block, count_words
 from .fetch import Page
 from .junk import (
     DROP_TAGS,
@@ -64,20 +64,43 @@ def extract(html: str, url: str | None = None) -> Article:
     title = clean_inline(meta.title or "") if meta else ""
     blocks = body_blocks(doc.body if doc is not None else None)
     blocks = filter_blocks(blocks, title)
-    if sum(len(b.text.split()) for b in blocks) < MIN_ARTICLE_WORDS:
+    if sum(count_words(b.text) for b in blocks) < MIN_ARTICLE_WORDS:
         raise ExtractError("no article text found on the page")
 
     authors = jsonld_authors(tree) or split_authors(meta.author if meta else None)
-    return Article(
+    article = Article(
         title=title or first_sentence(blocks),
         author=join_names(authors) if authors else None,
         date=(meta.date or None) if meta else None,
         site=(meta.sitename or None) if meta else None,
         lang=page_language(tree, " ".join(b.text for b in blocks[:5])),
         image=(meta.image or None) if meta else None,
-        url=(meta.url or url) if meta else url,
+        url=canonical_url(meta.url if meta else None, url),
         blocks=blocks,
     )
+    return article.made_safe()
+
+
+def canonical_url(claimed: str | None, fetched: str | None) -> str | None:
+    """The page's own address for it (its canonical link), believed only on the site it was
+    fetched from: a page cannot claim to be another site's article (and take its place in a
+    feed). A local file's claim is its user's: believed when it is a web address."""
+    from urllib.parse import urlsplit
+
+    if not claimed or not re.match(r"^https?://", claimed, re.IGNORECASE):
+        return fetched
+    if fetched is None:
+        return claimed
+
+    def host(address: str) -> str:
+        name = (urlsplit(address).hostname or "").lower()
+        return name[4:] if name.startswith("www.") else name
+
+    mine, theirs = host(fetched), host(claimed)
+    same_site = bool(mine) and (
+        mine == theirs or mine.endswith("." + theirs) or theirs.endswith("." + mine)
+    )
+    return claimed if same_site else fetched
 
 
 def prune_furniture(tree: Any) -> None:
@@ -338,4 +361,4 @@ def parse_text(text: str, url: str | None = None) -> Article:
         lang=guess_language(sample) or "en",
         url=url,
         blocks=blocks,
-    )
+    ).made_safe()

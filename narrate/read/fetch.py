@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ USER_AGENT = (
     f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     f"Chrome/124.0 Safari/537.36 narrate/{__version__}"
 )
-TIMEOUT_S = 20.0
-MAX_BYTES = 15 * 1024 * 1024
+TIMEOUT_S = 20.0  # for any one step: connecting, or a read that brings nothing
+DEADLINE_S = 90.0  # for the whole request, however the server trickles its bytes
+DEADLINE_ENV = "NARRATE_FETCH_TIMEOUT"
+MAX_BYTES = 15 * 1024 * 1024  # pages, feeds and files alike
 MAX_REDIRECTS = 10
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", "application/xml", "text/xml"}
@@ -45,7 +48,9 @@ def fetch(source: str, *, stdin: BinaryIO | None = None) -> Page:
         data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise SourceError(f"standard input is larger than {MAX_BYTES // 2**20} MB")
-        text = decode(data)
+        if looks_binary(data):
+            raise SourceError("cannot narrate standard input: it is binary data, not text")
+        text = ensure_text(decode(data), "standard input")
         return Page(text, sniff_kind(text), None, "-")
     if is_url(source):
         return fetch_url(source)
@@ -60,19 +65,43 @@ def read_file(path: Path) -> Page:
         raise SourceError(f"cannot read {path}: no such file")
     if path.is_dir():
         raise SourceError(f"cannot read {path}: it is a folder, not a file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        return Page(decode(data), "html", None, str(path))
-    if suffix in TEXT_SUFFIXES:
-        return Page(decode(data), "text", None, str(path))
+    data = read_capped(path)
     if looks_binary(data):
         raise SourceError(f"cannot read {path}: not an HTML, text or Markdown file")
-    text = decode(data)
+    text = ensure_text(decode(data), str(path))
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return Page(text, "html", None, str(path))
+    if suffix in TEXT_SUFFIXES:
+        return Page(text, "text", None, str(path))
     return Page(text, sniff_kind(text), None, str(path))
+
+
+def read_capped(path: Path, limit: int | None = None) -> bytes:
+    """A local file's bytes, refused (not read) when larger than LIMIT (MAX_BYTES)."""
+    limit = MAX_BYTES if limit is None else limit
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise SourceError(f"cannot read {path}: larger than {limit // 2**20} MB")
+    return data
+
+
+def ensure_text(text: str, where: str) -> str:
+    """TEXT, unless it is mostly control characters and undecodable bytes: binary data
+    (random bytes, a compressed file) decoded as text, which no one should hear read out."""
+    sample = text[:65536]
+    bad = sum(
+        1
+        for ch in sample
+        if (ch < " " and ch not in "\t\n\r\f") or ch == "\ufffd" or "\x7f" <= ch <= "\x9f"
+    )
+    if bad > max(8, len(sample) // 50):
+        raise SourceError(f"cannot narrate {where}: it is binary data, not text")
+    return text
 
 
 def fetch_url(url: str) -> Page:
@@ -82,13 +111,41 @@ def fetch_url(url: str) -> Page:
         raise SourceError(f"cannot narrate {url}: it is {mime}, not a web page or text")
     if not mime and looks_binary(data):
         raise SourceError(f"cannot narrate {url}: it is not a web page or text")
-    text = decode(data, charset)
+    text = ensure_text(decode(data, charset), url)
     kind = "text" if mime in TEXT_TYPES else ("html" if mime else sniff_kind(text))
     return Page(text, kind, final_url, url)
 
 
-def get(url: str, accept: str | None = None) -> tuple[bytes, str, str | None, str]:
-    """GET URL → (body, mime type, charset, final URL), within the timeout and size limits."""
+def fetch_deadline() -> float:
+    """Seconds a whole request may take: $NARRATE_FETCH_TIMEOUT, else DEADLINE_S."""
+    try:
+        value = float(os.environ.get(DEADLINE_ENV, DEADLINE_S))
+    except ValueError:
+        raise SourceError(f"{DEADLINE_ENV} must be a number of seconds") from None
+    if not value > 0:
+        raise SourceError(f"{DEADLINE_ENV} must be a positive number of seconds")
+    return value
+
+
+def get(
+    url: str,
+    accept: str | None = None,
+    max_bytes: int | None = None,
+    deadline: float | None = None,
+) -> tuple[bytes, str, str | None, str]:
+    """GET URL → (body, mime type, charset, final URL), within MAX_BYTES and a DEADLINE for the
+    whole request (a server that drips its bytes, or its headers, is cut off at it)."""
+    import asyncio
+
+    seconds = deadline or fetch_deadline()
+    try:
+        work = _get(url, accept, MAX_BYTES if max_bytes is None else max_bytes)
+        return asyncio.run(asyncio.wait_for(work, seconds))
+    except asyncio.TimeoutError:
+        raise SourceError(f"cannot fetch {url}: no complete answer within {seconds:g} s") from None
+
+
+async def _get(url: str, accept: str | None, max_bytes: int) -> tuple[bytes, str, str | None, str]:
     import httpx
 
     headers = {
@@ -96,9 +153,10 @@ def get(url: str, accept: str | None = None) -> tuple[bytes, str, str | None, st
         "Accept": accept or "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5,*/*;q=0.1",
         "Accept-Language": "en;q=0.9,*;q=0.5",
     }
+    too_large = f"cannot fetch {url}: larger than {max_bytes / 2**20:g} MB"
     try:
-        with (
-            httpx.Client(
+        async with (
+            httpx.AsyncClient(
                 follow_redirects=True,
                 max_redirects=MAX_REDIRECTS,
                 timeout=httpx.Timeout(TIMEOUT_S, connect=10.0),
@@ -113,14 +171,14 @@ def get(url: str, accept: str | None = None) -> tuple[bytes, str, str | None, st
                 )
             mime, charset = parse_content_type(response.headers.get("content-type", ""))
             declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > MAX_BYTES:
-                raise SourceError(f"cannot fetch {url}: larger than {MAX_BYTES // 2**20} MB")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise SourceError(too_large)
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            async for chunk in response.aiter_bytes():
                 size += len(chunk)
-                if size > MAX_BYTES:
-                    raise SourceError(f"cannot fetch {url}: larger than {MAX_BYTES // 2**20} MB")
+                if size > max_bytes:
+                    raise SourceError(too_large)
                 chunks.append(chunk)
             final_url = str(response.url)
     except httpx.TooManyRedirects:
@@ -131,6 +189,8 @@ def get(url: str, accept: str | None = None) -> tuple[bytes, str, str | None, st
         raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
     except httpx.HTTPError as exc:
         raise SourceError(f"cannot fetch {url}: {describe_network_error(exc)}") from None
+    except UnicodeError as exc:  # an address that cannot be encoded (IDNA)
+        raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
     return b"".join(chunks), mime, charset, final_url
 
 

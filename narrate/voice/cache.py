@@ -2,8 +2,10 @@
 
 The key covers everything that shapes a clip: engine, engine version, voice (and the voice
 file's identity), synthesis settings and the exact text the engine is given. Entries are WAV
-files written to a temporary name and renamed, so concurrent runs never see half a clip;
-reading touches an entry, and the least recently used are evicted beyond the size limit.
+files written to a temporary name and renamed, so concurrent runs never see half a clip; each
+carries a checksum of its audio (a chunk of its own after the samples), and an entry that is
+cut short or damaged is dropped on reading and spoken again. Reading touches an entry, and the
+least recently used are evicted beyond the size limit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import struct
 import tempfile
 import wave
 from dataclasses import dataclass
@@ -23,6 +26,54 @@ from ..model import Clip
 CACHE_ENV = "NARRATE_CACHE_DIR"
 SIZE_ENV = "NARRATE_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 2048
+CHECKSUM_CHUNK = b"nsum"  # RIFF chunk after the samples: blake2b-128 of the PCM
+
+
+def checksum(pcm: bytes) -> bytes:
+    return hashlib.blake2b(pcm, digest_size=16).digest()
+
+
+def encode_entry(clip: Clip) -> bytes:
+    """A mono 16-bit WAV file of CLIP with its checksum chunk."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(clip.rate)
+        wav.writeframes(clip.pcm)
+    data = buffer.getvalue()
+    if len(clip.pcm) % 2:  # RIFF chunks are word-aligned
+        data += b"\x00"
+    digest = checksum(clip.pcm)
+    data += CHECKSUM_CHUNK + struct.pack("<I", len(digest)) + digest
+    return data[:4] + struct.pack("<I", len(data) - 8) + data[8:]
+
+
+def decode_entry(data: bytes) -> Clip | None:
+    """The clip in an entry, or None when the entry is cut short, damaged or unchecked."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    if struct.unpack("<I", data[4:8])[0] != len(data) - 8:
+        return None  # cut short (or grown)
+    chunks: dict[bytes, bytes] = {}
+    position = 12
+    while position + 8 <= len(data):
+        name, size = (
+            data[position : position + 4],
+            struct.unpack("<I", data[position + 4 : position + 8])[0],
+        )
+        body = data[position + 8 : position + 8 + size]
+        if len(body) != size:
+            return None
+        chunks[name] = body
+        position += 8 + size + (size % 2)
+    fmt, pcm, digest = chunks.get(b"fmt "), chunks.get(b"data"), chunks.get(CHECKSUM_CHUNK)
+    if fmt is None or pcm is None or digest is None or len(fmt) < 16:
+        return None
+    audio_format, channels, rate, _, _, bits = struct.unpack("<HHIIHH", fmt[:16])
+    if (audio_format, channels, bits) != (1, 1, 16) or rate <= 0 or checksum(pcm) != digest:
+        return None
+    return Clip(pcm, rate)
 
 
 def default_dir() -> Path:
@@ -74,11 +125,10 @@ class SegmentCache:
         except OSError:
             self.misses += 1
             return None
-        try:
-            with wave.open(io.BytesIO(data)) as wav:
-                clip = Clip(wav.readframes(wav.getnframes()), wav.getframerate())
-        except (wave.Error, EOFError):
-            path.unlink(missing_ok=True)  # damaged: drop it and synthesise again
+        clip = decode_entry(data)
+        if clip is None:  # cut short or damaged: drop it, and the sentence is spoken again
+            with contextlib.suppress(OSError):
+                path.unlink()
             self.misses += 1
             return None
         with contextlib.suppress(OSError):
@@ -91,22 +141,24 @@ class SegmentCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(clip.rate)
-                wav.writeframes(clip.pcm)
-            os.replace(tmp, path)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(encode_entry(clip))
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
         except OSError:
             pass  # a cache that cannot be written only costs speed
 
     def entries(self) -> list[tuple[Path, os.stat_result]]:
-        found = []
-        if not self.path.exists():
+        found: list[tuple[Path, os.stat_result]] = []
+        try:
+            folders = [folder for folder in self.path.iterdir() if folder.is_dir()]
+        except OSError:  # no cache yet, or its path is not a folder: nothing cached
             return found
-        for folder in self.path.iterdir():
-            if not folder.is_dir():
-                continue
+        for folder in folders:
             for item in folder.glob("*.wav"):
                 try:
                     found.append((item, item.stat()))

@@ -9,11 +9,11 @@ reading order, and come back in reading order, so the encoder can take them as t
 from __future__ import annotations
 
 import multiprocessing
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..cores import die_with_parent, quiet_worker_signals
 from ..errors import EngineError
 from ..model import Clip
 from .engines.base import Engine
@@ -46,7 +46,8 @@ _FAILURE: EngineError | None = None
 def _start(spec: VoiceSpec) -> None:
     """In a worker: build and load the engine once. Ctrl-C is the parent's to handle."""
     global _ENGINE, _FAILURE
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()  # its parent is the fork server, which ends with narrate
+    quiet_worker_signals()
     try:
         from .engines import get_engine
 

@@ -160,6 +160,8 @@ def _money(m: re.Match[str]) -> str | None:
         if not m.group("cur2") and not m.group("scale") and m.group("scale2"):
             first = number(m.group("num"))
         spoken = f"{first} to {second}"
+    if m.group("neg") or m.group("neg2"):  # "-$5", "$-5": a loss of five dollars
+        spoken = "minus " + spoken
     return spoken
 
 
@@ -518,11 +520,11 @@ ABBREVIATION_RULES: list[Rule] = [
 MONEY_RULES: list[Rule] = [
     (
         c(
-            r"(?:(?P<cur>"
+            r"(?:(?<![\w.])(?P<neg>-))?(?:(?P<cur>"
             + MONEY_SYMBOL
             + r")\s?|\b(?P<code>"
             + MONEY_CODE
-            + r")\s?)(?P<num>"
+            + r")\s?)(?P<neg2>-(?=\d))?(?P<num>"
             + NUM
             + r")(?:\s?(?P<scale>"
             + SCALE

@@ -78,6 +78,19 @@ TIME_24 = (
 )
 
 
+def _colon_numbers(m: re.Match[str]) -> str:
+    """Numbers around a colon that are no time of day: a duration in minutes and seconds
+    ("25:00", "90:30") or a score or ratio ("3:2", "1:100")."""
+    first, second = int(m.group("a")), m.group("b")
+    if len(second) == 2 and first >= 24 and int(second) < 60:
+        seconds = int(second)
+        spoken = f"{cardinal(first)} minute{'' if first == 1 else 's'}"
+        if seconds:
+            spoken += f" and {cardinal(seconds)} second{'' if seconds == 1 else 's'}"
+        return spoken
+    return f"{cardinal(first)} to {cardinal(int(second))}"
+
+
 TIME_PART = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s?(?P<ampm>[AaPp])?")
 
 
@@ -197,6 +210,7 @@ TIME_RULES: list[Rule] = [
     ),
     (c(r"(?<![\w:.$€£])" + TIME_12), speak_time),
     (c(r"(?<![\w:.$€£])" + TIME_24), speak_time),
+    (c(r"(?<![\w:.,$€£])(?P<a>\d{1,3}):(?P<b>\d{1,3})(?![\d:]|[.,]\d)"), _colon_numbers),
 ]
 
 

@@ -90,8 +90,11 @@ class Lexicon:
     ) -> None:
         try:
             pattern = re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
-        except re.error as exc:
-            raise LexiconError(f"{source or 'lexicon'}: bad regex {regex!r}: {exc}") from None
+            # The replacement is checked now, not at the first match: the same pattern with
+            # an empty alternative matches "" with every group unset and expands it once.
+            re.compile(f"{regex}|", pattern.flags).sub(say, "")
+        except (re.error, IndexError) as exc:
+            raise LexiconError(f"{source or 'lexicon'}: bad regex rule {regex!r}: {exc}") from None
         self.rules.append(LexiconRule(pattern, say, "regex", source))
 
 

@@ -153,7 +153,7 @@ def words(value: str, lang: str, to: str = "cardinal") -> str:
     try:
         n: float | int = float(value) if "." in value else int(value)
         return num2words(n, lang=lang, to=to)
-    except (NotImplementedError, OverflowError, ValueError, TypeError):
+    except Exception:  # num2words fails in its own ways (a KeyError past its scales in uk)
         return value
 
 
@@ -193,7 +193,13 @@ def genitive_ordinal_uk(text: str) -> str:
     return f"{head} {last}".strip()
 
 
-NUM = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+MAX_NUMBER_DIGITS = 15  # up to the quadrillions
+# A number grouped in thousands ("1.000.000", "1 000 000") has five groups at most: a longer
+# run of groups is several numbers (or none), and a bound keeps matching linear.
+NUM = (
+    r"\d{1,3}(?:[.\u00a0\u202f ]\d{3}){1,4}(?![.\u00a0\u202f ]\d{3}(?!\d))(?:,\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+)
 SCALE_WORDS = (
     r"Millionen|Milliarden|millions|milliards|millones|mil millones|млн|млрд|мільйонів|мільярдів"
 )
@@ -391,8 +397,14 @@ def rules_for(code: str) -> list[Rule]:
     return rules
 
 
+# Longer runs of digits are no amount anyone says as a number (and num2words has no words for
+# them): they are read digit by digit, which also keeps every rule's work linear in the text.
+LONG_DIGITS = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
+
+
 def normalize_text(text: Text, code: str) -> None:
     """Run LANGUAGE's rules over TEXT in place (only where it has digits)."""
     if not re.search(r"\d", text.original):
         return
+    text.apply(LONG_DIGITS, lambda m: " ".join(words(d, code) for d in m.group(0)), "digits")
     text.apply_all(rules_for(code))
