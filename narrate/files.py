@@ -21,7 +21,8 @@ except ImportError:  # not POSIX: no locks, and staging folders are never cleane
 
 LOCK_NAME = ".narrate.lock"
 STAGE_SUFFIX = ".narrate"
-STALE_AFTER_S = 60.0  # an unlocked staging folder this old belongs to a run that died
+NEW_STAGE_SUFFIX = ".narrate-new"
+STALE_AFTER_S = 60.0  # a stage still unlocked this long after it was made belongs to no run
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -98,11 +99,16 @@ def staging_folder(parent: Path, stem: str) -> Iterator[Path]:
     removed afterwards; one a killed run left is removed by the next (remove_stale_stages)."""
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale_stages(parent)
-    stage = Path(tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=STAGE_SUFFIX, dir=parent))
-    fd = os.open(stage, os.O_RDONLY)
+    # Made under a name the cleaners pass over, locked, then renamed (the lock goes with the
+    # folder): no cleaner ever sees a stage of a living run unlocked.
+    made = Path(tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent))
+    fd = os.open(made, os.O_RDONLY)
+    stage = made
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        stage = made.with_name(made.name[: -len(NEW_STAGE_SUFFIX)] + STAGE_SUFFIX)
+        os.rename(made, stage)
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -110,20 +116,22 @@ def staging_folder(parent: Path, stem: str) -> Iterator[Path]:
 
 
 def remove_stale_stages(parent: Path) -> int:
-    """Remove the staging folders in PARENT that no living run holds (and old enough that
-    their run is not just starting); returns how many."""
+    """Remove the staging folders in PARENT that no living run holds; returns how many."""
     if fcntl is None:
         return 0
     removed = 0
     try:
         candidates = [p for p in parent.glob(f".*{STAGE_SUFFIX}") if p.is_dir()]
+        unborn = [p for p in parent.glob(f".*{NEW_STAGE_SUFFIX}") if p.is_dir()]
     except OSError:
         return 0
     now = time.time()
+    for stage in unborn:  # a run died between making its stage and locking it
+        with contextlib.suppress(OSError):
+            if now - stage.stat().st_mtime > STALE_AFTER_S:
+                shutil.rmtree(stage, ignore_errors=True)
     for stage in candidates:
         try:
-            if now - stage.stat().st_mtime < STALE_AFTER_S:
-                continue
             fd = os.open(stage, os.O_RDONLY)
         except OSError:
             continue

@@ -102,8 +102,9 @@ def clean_stale_staging(folder: Path) -> None:
     """Remove what an interrupted run left half-made (staging folders, temp files). Runs
     under the folder's lock, so nothing here belongs to a living run."""
     remove_stale_stages(folder / EPISODES)
-    for stage in (folder / EPISODES).glob(".*.narrate"):
-        shutil.rmtree(stage, ignore_errors=True)
+    for pattern in (".*.narrate", ".*.narrate-new"):
+        for stage in (folder / EPISODES).glob(pattern):
+            shutil.rmtree(stage, ignore_errors=True)
     for base in (folder, folder / EPISODES):
         for leftover in base.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
@@ -462,6 +463,7 @@ def add_locked(
         publish(folder, config, library)
     finally:
         library.close()
+        clean_stale_staging(folder)  # what stopped workers left: the lock says it is ours
     return outcomes
 
 

@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS sources (
 """
 
 
+class DamagedLibrary(FeedError):
+    """library.sqlite is not a SQLite database, or not narrate's."""
+
+
 @dataclass(frozen=True)
 class EpisodeRecord:
     guid: str
@@ -79,13 +83,13 @@ class Library:
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(episodes)")}
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise FeedError(
+            raise DamagedLibrary(
                 f"{path} is damaged or not a narrate library ({exc}): restore it from a "
-                f"backup, or move it aside and run narrate feed recover {path.parent}"
+                f"backup, or rebuild it from feed.xml with: narrate feed recover {path.parent}"
             ) from None
         if not set(EpisodeRecord.__dataclass_fields__) <= columns:
             self.db.close()
-            raise FeedError(f"{path} is not a narrate library (its episodes table differs)")
+            raise DamagedLibrary(f"{path} is not a narrate library (its episodes table differs)")
 
     def close(self) -> None:
         self.db.close()

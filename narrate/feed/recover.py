@@ -9,6 +9,7 @@ audio file is gone too cannot be, and are reported.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -16,8 +17,10 @@ from pathlib import Path
 from ..files import folder_lock
 from .batch import EPISODES, publish, waiting_note
 from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config
-from .library import EpisodeRecord, Library
+from .library import DamagedLibrary, EpisodeRecord, Library
 from .rss import ITUNES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,7 +44,7 @@ def recover_library(folder: Path, wait: bool = False, drop_missing: bool = False
             )
         except (OSError, etree.XMLSyntaxError) as exc:
             raise FeedError(f"cannot read {folder / 'feed.xml'}: {exc}") from None
-        library = Library(folder / LIBRARY_NAME)
+        library = open_or_set_aside(folder / LIBRARY_NAME)
         result = Recovery()
         gone: set[str] = set()
         try:
@@ -67,6 +70,21 @@ def recover_library(folder: Path, wait: bool = False, drop_missing: bool = False
         finally:
             library.close()
     return result
+
+
+def open_or_set_aside(path: Path) -> Library:
+    """The library at PATH; a damaged one is renamed (kept, for whoever wants to look into
+    it) and a new one started in its place."""
+    try:
+        return Library(path)
+    except DamagedLibrary:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for suffix in ("", "-wal", "-shm"):
+            damaged = Path(f"{path}{suffix}")
+            if damaged.exists():
+                damaged.rename(damaged.with_name(f"{damaged.name}.damaged-{stamp}"))
+        log.warning("set the damaged %s aside as %s.damaged-%s", path.name, path.name, stamp)
+        return Library(path)
 
 
 def record_from_item(item: object, folder: Path, config: FeedConfig) -> EpisodeRecord | None:

@@ -82,8 +82,8 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     if match.group(1):
         start = int(match.group(1))
         end = int(match.group(2)) if match.group(2) else size - 1
-        if end < start:
-            return None
+        if match.group(2) and end < start:
+            return None  # reversed: not a range at all
     else:  # a suffix range: the last N bytes
         length = int(match.group(2))
         if length == 0:

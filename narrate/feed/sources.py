@@ -174,7 +174,12 @@ def from_opml(data: bytes, where: str, base: str | None = None, depth: int = 0) 
         if depth >= MAX_OPML_DEPTH:
             log.warning("skipped %s in %s: OPML files nested too deep", feed_url, where)
             continue
-        for link in expand_url(feed_url, depth + 1).articles:
+        try:
+            found = expand_url(feed_url, depth + 1).articles
+        except SourceError as exc:  # one feed that fails never takes the others with it
+            log.warning("skipped a feed listed in %s: %s", where, exc)
+            continue
+        for link in found:
             if link not in articles:
                 articles.append(link)
     for link in web_links(links, base, where):

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import ExtractError
-from ..model import Article, Block, count_words
+from ..model import Article, Block, count_words, safe_text
 from .fetch import Page
 from .junk import (
     DROP_TAGS,
@@ -41,6 +41,8 @@ def extract(html: str, url: str | None = None) -> Article:
 
     if not html or not html.strip():
         raise ExtractError("the page is empty")
+    # libxml2 stops reading at a control character: one stray byte would cost the story.
+    html = safe_text(html)
     # Comments must go at parse time: inside a paragraph they cut its text in two.
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
