@@ -487,6 +487,56 @@ def test_a_killed_narration_leaves_nothing_a_later_run_keeps(tmp_path):
     assert leftovers(out.parent) == []
 
 
+def descendants(pid: int) -> set[int]:
+    """Every live process below PID (children, their children, …)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if fields[0] != "Z":
+                    parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.parametrize("method", ["forkserver", "fork"])
+def test_voice_processes_die_with_their_run(tmp_path, method):
+    program = (
+        "import time\n"
+        "from narrate.voice.pool import VoicePool, VoiceSpec\n"
+        f"pool = VoicePool(VoiceSpec('espeak', None, 'en', 1), 2, {method!r})\n"
+        "clips = pool.speak(['A sentence to say, and then another one. ' * 20] * 200)\n"
+        "next(clips)\n"
+        "print('speaking', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", program], stdout=subprocess.PIPE, env=narrate_env(tmp_path)
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"speaking\n"
+        below = descendants(proc.pid)
+        assert len(below) >= 2  # the voice processes (and the fork server)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert wait_for(lambda: not (descendants_alive(below)), timeout=15), "orphan voices"
+
+
+def descendants_alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                alive.add(pid)
+    return alive
+
+
 # --- 5. two runs at once --------------------------------------------------------------
 
 

@@ -32,3 +32,29 @@ def test_never_raises_terminates_fast_and_reads_every_digit(text):
 @given(st.text(max_size=120), st.sampled_from(["de", "fr", "es", "uk", "xx"]))
 def test_other_languages_never_raise(text, lang):
     assert isinstance(normalize(text, lang), str)
+
+
+# Every language narrate reads numbers in, fed digit runs of any length among separators,
+# signs and words: never an exception, always text, and every digit read out.
+from narrate.speech.normalize.other import SUPPORTED  # noqa: E402
+
+DIGIT_RUNS = st.integers(1, 6000).map(lambda n: "7" * n) | st.integers(0, 10**40).map(str)
+PIECES = st.sampled_from(
+    [" ", ".", ",", ":", "-", "/", "%", "€", "$", "₴", " Uhr", "h", "er", "-го", "º", " млн"]
+)
+DIGIT_TEXT = st.lists(DIGIT_RUNS | PIECES | st.text(max_size=5), max_size=12).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DIGIT_TEXT, st.sampled_from(sorted(SUPPORTED | {"en"})))
+def test_every_language_reads_any_run_of_digits(text, lang):
+    spoken = normalize(text, lang)
+    assert isinstance(spoken, str)
+    assert not any("0" <= ch <= "9" for ch in spoken), (lang, text[:80], spoken[:200])
+
+
+@given(st.sampled_from(sorted(SUPPORTED | {"en"})))
+@settings(max_examples=30, deadline=None)
+def test_a_long_run_of_digits_is_read_digit_by_digit(lang):
+    spoken = normalize("7" * 8000, lang)
+    assert len(spoken.split()) >= 8000  # every digit, and linear in the text

@@ -1,8 +1,9 @@
 """Stage 5, feed: many sources → a podcast folder (feed.xml, episodes, pages), kept up to date.
 
 `sources` expands URL lists, OPML and RSS/Atom into articles, `batch` narrates them through
-`narrate.pipeline` (in parallel) and records them in the `library`, and `rss` and `site` publish
-the feed and its pages; `config` is feed.toml and `serve` a local HTTP server for the folder.
+`narrate.pipeline` (in parallel) and records them in the `library`, `publish` writes the feed
+(`rss`) and its pages (`site`) without ever losing an episode, `recover` rebuilds a lost
+library from them; `config` is feed.toml and `serve` a local HTTP server for the folder.
 """
 
 from .batch import (
@@ -10,11 +11,11 @@ from .batch import (
     add_sources,
     init_feed,
     list_episodes,
-    publish,
     remove_episode,
     update_feed,
 )
 from .config import FeedConfig, load_config
+from .publish import publish
 
 __all__ = [
     "FeedConfig",

@@ -11,6 +11,7 @@ from ..errors import NarrateError
 
 CONFIG_NAME = "feed.toml"
 LIBRARY_NAME = "library.sqlite"
+EPISODES = "episodes"  # the folder of episode files inside a feed folder
 # The Podcasting 2.0 namespace's UUIDv5 namespace for podcast:guid.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 ITUNES_CATEGORIES = {

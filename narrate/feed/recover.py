@@ -15,9 +15,10 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ..files import folder_lock
-from .batch import EPISODES, publish, waiting_note
-from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config
+from .batch import waiting_note
+from .config import EPISODES, LIBRARY_NAME, FeedConfig, FeedError, load_config
 from .library import DamagedLibrary, EpisodeRecord, Library
+from .publish import publish
 from .rss import ITUNES
 
 log = logging.getLogger(__name__)

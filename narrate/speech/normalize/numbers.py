@@ -30,6 +30,7 @@ SCALES = {
 }
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 LONGEST_CARDINAL = 15  # digits; longer unformatted runs are read digit by digit
+LARGEST_NAMED = 10**36  # past the undecillions, even a formatted number is read digit by digit
 
 
 def tidy_words(words: str) -> str:
@@ -48,6 +49,8 @@ def cardinal(n: int, say_and: bool = False) -> str:
     """
     if n < 0:
         return "minus " + cardinal(-n, say_and)
+    if n >= LARGEST_NAMED:  # no one says it as one number (and num2words has no words)
+        return digits(str(n))
     if not say_and or n < 100:
         return tidy_words(num2words(n))
     last = n % 100
@@ -59,6 +62,8 @@ def cardinal(n: int, say_and: bool = False) -> str:
 @lru_cache(maxsize=4096)
 def ordinal(n: int) -> str:
     """22 → 'twenty second'."""
+    if n >= LARGEST_NAMED:
+        return f"number {digits(str(n))}"
     return tidy_words(num2words(n, to="ordinal"))
 
 
