@@ -50,11 +50,11 @@ def test_script_previews_the_spoken_text(runner):
     blocks = result.output.strip().split("\n\n")
     assert len(blocks) == 13  # intro + eleven paragraphs + the AI disclosure
     assert blocks[-1] == (
-        "This audio was generated with A I from an article by Nate Ostiller and The Kyiv "
-        "Independent news desk, published by The Kyiv Independent."
+        "This audio was generated with A I from an article by Nate Ostiller, published by "
+        "The Kyiv Independent."
     )
     assert blocks[0].startswith("Austin: South Korea's allies concerned")
-    assert "By Nate Ostiller and The Kyiv Independent news desk" in blocks[0]
+    assert "By Nate Ostiller, The Kyiv Independent." in blocks[0]  # the desk is no person
     assert "November fourteenth, twenty twenty three" in blocks[0]
     assert blocks[1].startswith("Countries comprising the U N Command (U N C)")
     assert "U S Defense Secretary Lloyd Austin said on November fourteenth" in blocks[1]
@@ -105,7 +105,7 @@ def test_article_with_piper_writes_a_tagged_mp3(tmp_path, runner, monkeypatch):
         str(tags["TIT2"])
         == "Austin: South Korea's allies concerned that Russia, China aid North Korea's military"
     )
-    assert str(tags["TPE1"]) == "Nate Ostiller and The Kyiv Independent news desk"
+    assert str(tags["TPE1"]) == "Nate Ostiller"
     assert str(tags["TALB"]) == "The Kyiv Independent"
     assert str(tags["TDRC"]) == "2023-11-14"
     comment = str(tags.getall("COMM")[0])

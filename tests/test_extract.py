@@ -48,7 +48,7 @@ def test_sample_metadata(sample_html):
         article.title
         == "Austin: South Korea's allies concerned that Russia, China aid North Korea's military"
     )
-    assert article.author == "Nate Ostiller and The Kyiv Independent news desk"
+    assert article.author == "Nate Ostiller"  # the news desk is the publisher, not a person
     assert article.date == "2023-11-14"
     assert article.site == "The Kyiv Independent"
     assert article.lang == "en"
@@ -203,3 +203,212 @@ def test_empty_text_raises():
         parse_text("\n\n  \n")
     with pytest.raises(ExtractError):
         parse_text("Only a title\n")
+
+
+# --- pages written to be awkward: each class of failure seen on real news pages -----------
+
+STORY = [
+    "The city council approved the new transit plan on Tuesday after a long debate that "
+    "lasted well into the evening, officials said.",
+    "Under the plan, three new bus lines will open next spring, connecting the northern "
+    "districts with the central station for the first time.",
+    "Critics said the budget was too small for a project of this size, but the mayor "
+    "promised further money from the regional government.",
+]
+
+
+def page(body: str, head: str = "", lang: str = "en", title: str = "Council approves plan") -> str:
+    return (
+        f"<!doctype html><html lang='{lang}'><head><title>{title}</title>{head}</head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def paragraphs(attrs: str = "") -> str:
+    return "".join(f"<p{attrs}>{text}</p>" for text in STORY)
+
+
+def spoken(article) -> str:
+    return " ".join(block.text for block in article.blocks)
+
+
+def test_a_story_in_paywall_paragraphs_is_kept():
+    html = page(f"<article><h1>Council approves plan</h1>{paragraphs(' class=paywall')}</article>")
+    assert all(text in spoken(extract(html)) for text in STORY)
+
+
+def test_a_page_inside_one_form_is_kept():
+    html = page(
+        "<form id='aspnetForm' method='post'><div class='wrapper'><h1>Council approves plan</h1>"
+        f"{paragraphs()}</div></form>"
+    )
+    assert all(text in spoken(extract(html)) for text in STORY)
+
+
+def test_a_tag_class_on_the_element_holding_the_headline_is_no_junk():
+    html = page(
+        "<div class='post tag-transit tag-council'><h1>Council approves plan</h1>"
+        f"{paragraphs()}</div>"
+    )
+    assert all(text in spoken(extract(html)) for text in STORY)
+
+
+def test_words_stay_apart_where_the_page_breaks_them():
+    html = page(
+        "<article><h1>Council approves plan</h1>"
+        f"<p>NEW YORK, NY<br>July 30 — {STORY[0]}</p><p>{STORY[1]} Details from "
+        f"<a href='/x'>Ann Rosso</a>http://example.org/plan said more.</p><p>{STORY[2]}</p>"
+        "</article>"
+    )
+    text = spoken(extract(html))
+    assert "NY July 30" in text and "NYJuly" not in text
+    assert "Rosso http" in text
+
+
+def test_a_data_table_is_read_row_by_row():
+    table = (
+        "<table><tr><th>Country</th><th>Capacity</th></tr>"
+        "<tr><td>Ukraine</td><td>1.7 gigawatts</td></tr>"
+        "<tr><td>Poland</td><td>2 gigawatts</td></tr></table>"
+    )
+    html = page(f"<article><h1>Council approves plan</h1>{paragraphs()}{table}</article>")
+    text = spoken(extract(html))
+    assert "Country: Ukraine. Capacity: 1.7 gigawatts." in text
+    assert "Country: Poland. Capacity: 2 gigawatts." in text
+
+
+def test_a_chinese_article_is_extracted():
+    body = "".join(
+        f"<p>{sentence}</p>"
+        for sentence in [
+            "今天，市政府宣布了一项新的城市交通计划，将在明年春天开始实施。市长说，这个计划"
+            "经过了两年的准备，得到了市民的广泛支持。",
+            "根据计划，三条新的公交线路将连接北部地区和中央车站，这是第一次有直达的公交服务。"
+            "每条线路每天运行十八个小时。",
+            "批评者说，对于这样规模的项目来说，预算太少了。但是市长承诺，地区政府将提供更多"
+            "的资金，工程将按时完成。",
+        ]
+    )
+    article = extract(
+        page(f"<article><h1>交通计划</h1>{body}</article>", lang="zh", title="交通计划")
+    )
+    assert "公交线路" in spoken(article) and article.lang == "zh"
+
+
+def test_a_teaser_section_is_left_out_with_its_headlines():
+    teasers = "".join(
+        f"<p><a href='/s{n}'>{headline}</a></p><p>{headline} in brief</p>"
+        for n, headline in enumerate(["Why the rent is rising", "The best new films", "Sleep"])
+    )
+    html = page(
+        f"<article><h1>Council approves plan</h1>{paragraphs()}"
+        f"<h2>More Must-Reads From Time</h2>{teasers}</article>"
+    )
+    text = spoken(extract(html))
+    assert STORY[2] in text
+    assert "Must-Reads" not in text and "rent is rising" not in text and "new films" not in text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "™ & © 2016 Cable News Network, Inc., a Time Warner Company. All rights reserved.",
+        "Reporting by Jane Doe; Editing by John Roe",
+        "Write to Jane Doe at jane.doe@time.com.",
+        "Follow @janedoe on Twitter.",
+        "https://example.org/more-stories",
+        "Share your photos and videos with CNN iReport.",
+        "Jane Doe may be reached at 555-0100.",
+    ],
+)
+def test_spoken_junk_lines_are_left_out(junk):
+    html = page(f"<article><h1>Council approves plan</h1>{paragraphs()}<p>{junk}</p></article>")
+    text = spoken(extract(html))
+    assert STORY[2] in text and junk[:20] not in text
+
+
+def test_junk_lines_in_other_languages_are_left_out():
+    story = "".join(
+        f"<p>{s}</p>"
+        for s in [
+            "Der Stadtrat hat am Dienstag den neuen Verkehrsplan nach einer langen Debatte "
+            "beschlossen, die bis in den Abend dauerte.",
+            "Nach dem Plan werden im nächsten Frühjahr drei neue Buslinien eröffnet, die die "
+            "nördlichen Bezirke mit dem Hauptbahnhof verbinden.",
+        ]
+    )
+    html = page(
+        f"<article><h1>Stadtrat beschließt Plan</h1>{story}"
+        "<p>© 2024 Beispiel Zeitung. Alle Rechte vorbehalten.</p>"
+        "<p>Folgen Sie uns auf Instagram.</p></article>",
+        lang="de",
+        title="Stadtrat beschließt Plan",
+    )
+    text = spoken(extract(html))
+    assert "Buslinien" in text and "Rechte" not in text and "Folgen Sie" not in text
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "author", "site"),
+    [
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '[{"@type": "Person", "name": "Tom Bennett"}], "publisher": {"@type": '
+            '"Organization", "name": "Condé Nast"}}</script>'
+            '<meta name="author" content="Condé Nast and Tom Bennett">',
+            "",
+            "Tom Bennett",
+            "Condé Nast",
+        ),
+        (
+            '<meta property="og:site_name" content="CNN">'
+            '<meta name="author" content="Tom Watkins and CNN, CNN">',
+            "",
+            "Tom Watkins",
+            "CNN",
+        ),
+    ],
+)
+def test_bylines_name_people_and_the_publisher_goes_to_the_site(head, byline, author, site):
+    html = page(f"<article><h1>Council approves plan</h1>{byline}{paragraphs()}</article>", head)
+    article = extract(html)
+    assert article.author == author
+    assert article.site == site
+
+
+def test_repeats_are_kept_unless_they_are_furniture():
+    question = "<p><b>What happens next for the people who live in the northern districts?</b></p>"
+    doubled = f"<p>{STORY[1]}</p>"
+    html = page(
+        f"<article><h1>Council approves plan</h1><p>{STORY[0]}</p>{question}<p>{STORY[2]}</p>"
+        f"{question}{doubled}{doubled}</article>"
+    )
+    text = spoken(extract(html))
+    assert text.count("What happens next") == 2  # an interview's recurring question
+    assert text.count(STORY[1]) == 1  # the same block twice in a row: drawn twice
+
+
+def test_citation_brackets_are_read():
+    html = page(
+        f"<article><h1>Council approves plan</h1>{paragraphs()}"
+        "<p>[H.R. 1234, the Transit Funding Act of 2024, passed the House on Monday.]</p>"
+        "</article>"
+    )
+    assert "H.R. 1234" in spoken(extract(html))
+
+
+def test_a_page_that_declares_its_encoding_is_read():
+    html = "<?xml version='1.0' encoding='utf-8'?>\n" + page(
+        f"<article><h1>Council approves plan</h1>{paragraphs()}</article>"
+    )
+    assert STORY[0] in spoken(extract(html))
+
+
+def test_inline_links_with_junk_classes_stay_in_their_sentence():
+    html = page(
+        "<article><h1>Council approves plan</h1>"
+        f"<p><a class='popup' href='#'>I</a> am a <a class='popup share' href='#'>rather "
+        f"elderly</a> man, said the mayor. {STORY[0]}</p><p>{STORY[1]}</p><p>{STORY[2]}</p>"
+        "</article>"
+    )
+    assert "I am a rather elderly man" in spoken(extract(html))

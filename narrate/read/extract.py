@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import json
+import copy
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import ExtractError
 from ..model import Article, Block, count_words, safe_text
+from .blocks import body_blocks, clean_inline
+from .bylines import byline, jsonld_items, jsonld_people, jsonld_publishers, split_authors
 from .fetch import Page
-from .junk import (
-    DROP_TAGS,
-    JUNK_CLASS,
-    JUNK_CONTAINER_MAX_CHARS,
-    is_fragment,
-    is_junk_text,
-    is_truncated_teaser,
-)
+from .junk import filter_blocks, is_junk_text
+from .prune import prune_furniture
 
 __all__ = ["Article", "Block", "extract", "extract_page", "parse_text"]
 
-# Elements that hold the story itself are never pruned, whatever their class says.
-PROTECTED_TAGS = {"html", "body", "main", "article", "head"}
-LINK_ONLY_RATIO = 0.8
 MIN_ARTICLE_WORDS = 15
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def extract_page(page: Page) -> Article:
@@ -41,8 +36,9 @@ def extract(html: str, url: str | None = None) -> Article:
 
     if not html or not html.strip():
         raise ExtractError("the page is empty")
-    # libxml2 stops reading at a control character: one stray byte would cost the story.
-    html = safe_text(html)
+    # libxml2 stops reading at a control character: one stray byte would cost the story; and
+    # it refuses text that declares its own encoding (the text is decoded already).
+    html = XML_DECLARATION.sub("", safe_text(html), count=1)
     # Comments must go at parse time: inside a paragraph they cut its text in two.
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
@@ -50,13 +46,20 @@ def extract(html: str, url: str | None = None) -> Article:
     except (ValueError, lxml.etree.ParserError) as exc:
         raise ExtractError(f"cannot parse the page as HTML: {exc}") from None
 
-    meta = extract_metadata(lxml.html.document_fromstring(html, parser=parser), default_url=url)
+    # The date from the page's metadata and markup: htmldate's search of the free text
+    # (dateparser) took half of all extraction time, for dates news pages declare anyway.
+    meta = extract_metadata(
+        copy.deepcopy(tree),
+        default_url=url,
+        date_config={"original_date": True, "extensive_search": False},
+        extensive=False,
+    )
     prune_furniture(tree)
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=True,
         include_formatting=False,
@@ -65,19 +68,27 @@ def extract(html: str, url: str | None = None) -> Article:
     )
     title = clean_inline(meta.title or "") if meta else ""
     blocks = body_blocks(doc.body if doc is not None else None)
-    blocks = filter_blocks(blocks, title)
+    lang = page_language(tree, " ".join(b.text for b in blocks[:8]))
+    blocks = filter_blocks(blocks, title, lang)
     if sum(count_words(b.text) for b in blocks) < MIN_ARTICLE_WORDS:
         raise ExtractError("no article text found on the page")
 
-    authors = jsonld_authors(tree) or split_authors(meta.author if meta else None)
+    items = jsonld_items(tree)
+    address = canonical_url(meta.url if meta else None, url)
+    authors, site = byline(
+        jsonld_people(items) or split_authors(meta.author if meta else None),
+        (meta.sitename or None) if meta else None,
+        jsonld_publishers(items),
+        urlsplit(address).hostname if address else None,
+    )
     article = Article(
         title=title or first_sentence(blocks),
-        author=join_names(authors) if authors else None,
+        author=authors,
         date=(meta.date or None) if meta else None,
-        site=(meta.sitename or None) if meta else None,
-        lang=page_language(tree, " ".join(b.text for b in blocks[:5])),
+        site=site,
+        lang=lang,
         image=(meta.image or None) if meta else None,
-        url=canonical_url(meta.url if meta else None, url),
+        url=address,
         blocks=blocks,
     )
     return article.made_safe()
@@ -87,8 +98,6 @@ def canonical_url(claimed: str | None, fetched: str | None) -> str | None:
     """The page's own address for it (its canonical link), believed only on the site it was
     fetched from: a page cannot claim to be another site's article (and take its place in a
     feed). A local file's claim is its user's: believed when it is a web address."""
-    from urllib.parse import urlsplit
-
     if not claimed or not re.match(r"^https?://", claimed, re.IGNORECASE):
         return fetched
     if fetched is None:
@@ -105,148 +114,12 @@ def canonical_url(claimed: str | None, fetched: str | None) -> str | None:
     return claimed if same_site else fetched
 
 
-def prune_furniture(tree: Any) -> None:
-    """Remove captions, forms, players and class-marked furniture from the DOM in place."""
-    for element in list(tree.iter(*DROP_TAGS)):
-        drop(element)
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.tag in PROTECTED_TAGS:
-            continue
-        marker = f"{element.get('class', '')} {element.get('id', '')}".strip()
-        if not marker or not JUNK_CLASS.search(marker):
-            continue
-        if element.getparent() is None:
-            continue
-        if len(" ".join(element.text_content().split())) <= JUNK_CONTAINER_MAX_CHARS:
-            drop(element)
-
-
-def drop(element: Any) -> None:
-    """Remove an element but keep the text that follows it (its tail)."""
-    parent = element.getparent()
-    if parent is not None:
-        element.drop_tree()
-
-
-def body_blocks(body: Any) -> list[Block]:
-    """Turn trafilatura's XML body (p, head, list/item, quote) into blocks."""
-    if body is None:
-        return []
-    blocks: list[Block] = []
-
-    def add(kind: str, element: Any) -> None:
-        text = clean_inline("".join(element.itertext()))
-        if not text:
-            return
-        link_chars = sum(len(clean_inline("".join(r.itertext()))) for r in element.iter("ref"))
-        if link_chars >= LINK_ONLY_RATIO * len(text) and len(text.split()) <= 40:
-            return  # a link-only line: a teaser or a "more" link
-        blocks.append(Block(kind, text))
-
-    for element in body:
-        tag = element.tag
-        if tag == "head":
-            add("heading", element)
-        elif tag == "list":
-            for item in element.iter("item"):
-                add("list_item", item)
-        elif tag == "quote":
-            paragraphs = element.findall(".//p")
-            for part in paragraphs or [element]:
-                add("quote", part)
-        elif tag in ("p", "div"):
-            add("paragraph", element)
-    return blocks
-
-
-def filter_blocks(blocks: list[Block], title: str) -> list[Block]:
-    """Drop junk blocks, the repeated title, and trailing teasers and orphan headings."""
-    title_key = normalise_key(title)
-    junk = [is_junk_text(b.text) or normalise_key(b.text) == title_key for b in blocks]
-    # A short label beside furniture ("Ukraine Daily" above a newsletter form) is furniture.
-    for i, block in enumerate(blocks):
-        near_junk = (i > 0 and junk[i - 1]) or (i + 1 < len(blocks) and junk[i + 1])
-        if not junk[i] and block.kind != "heading" and near_junk and is_fragment(block.text):
-            junk[i] = True
-    kept = drop_duplicates([b for b, bad in zip(blocks, junk, strict=True) if not bad])
-    while kept and (kept[-1].kind == "heading" or is_truncated_teaser(kept[-1].text)):
-        kept.pop()
-    return kept
-
-
-def drop_duplicates(blocks: list[Block]) -> list[Block]:
-    seen: set[str] = set()
-    result = []
-    for block in blocks:
-        key = normalise_key(block.text)
-        if block.kind != "heading" and key in seen and len(key) > 20:
-            continue
-        seen.add(key)
-        result.append(block)
-    return result
-
-
-def normalise_key(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().lower()
-
-
-def clean_inline(text: str) -> str:
-    """Collapse whitespace and strip zero-width characters."""
-    text = re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", text)
-    return " ".join(text.split())
-
-
 def first_sentence(blocks: list[Block]) -> str:
     if not blocks:
         return "Untitled"
     text = blocks[0].text
     match = re.match(r"(.{10,120}?[.!?])\s", text)
     return match.group(1) if match else text[:120]
-
-
-def jsonld_authors(tree: Any) -> list[str]:
-    """Author names from schema.org JSON-LD, when a page lists several."""
-    names: list[str] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        for item in iter_jsonld(data):
-            if not isinstance(item, dict):
-                continue
-            kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if not any(str(k).endswith("Article") or k == "BlogPosting" for k in kinds):
-                continue
-            authors = item.get("author")
-            for author in authors if isinstance(authors, list) else [authors]:
-                name = author.get("name") if isinstance(author, dict) else author
-                if isinstance(name, str) and name.strip() and name.strip() not in names:
-                    names.append(clean_inline(name))
-    return names if len(names) > 1 else []
-
-
-def iter_jsonld(data: Any) -> list[Any]:
-    if isinstance(data, list):
-        return [x for item in data for x in iter_jsonld(item)]
-    if isinstance(data, dict) and "@graph" in data:
-        return iter_jsonld(data["@graph"])
-    return [data]
-
-
-def split_authors(author: str | None) -> list[str]:
-    if not author:
-        return []
-    return [a.strip() for a in re.split(r";|\|", author) if a.strip()]
-
-
-def join_names(names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 STOPWORDS = {

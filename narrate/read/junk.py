@@ -1,14 +1,22 @@
-"""What a listener must not hear: patterns for page furniture that slips into article bodies.
+"""What a listener must not hear: page furniture that slips into article bodies.
 
-Two layers: `JUNK_CLASS` marks containers to drop from the HTML before extraction, and
-`is_junk_text` judges a single extracted block by its words.
+Two layers: `JUNK_CLASS` marks containers to drop from the HTML before extraction (see
+prune.py, which keeps the story safe from it), and `filter_blocks` judges the extracted blocks
+by their words, with rules kept as data per language in `data/junk.toml`: appeals,
+newsletter and follow prompts, contact lines, credits and copyright lines, teasers, and
+teaser sections ("More from …", "Most read") left out with their headlines.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import cache
+from importlib.resources import files
 
-# Elements never spoken, wherever they sit.
+from ..model import Block, count_words
+
+# Elements never spoken, wherever they sit (unless the story is inside them: see prune.py).
 DROP_TAGS = (
     "figure",
     "figcaption",
@@ -37,69 +45,63 @@ JUNK_CLASS = re.compile(
     r"breadcrumbs?|tags?|author-bio|comments?|sidebar|news-feed|most-read|trending)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-# Containers larger than this are kept even if their class looks like furniture:
-# some sites wrap the whole story in e.g. class="paywall".
+# Containers larger than this are kept even if their class looks like furniture.
 JUNK_CONTAINER_MAX_CHARS = 900
-
-_PHRASES = [
-    # AI-audio labels and players
-    r"this (?:audio|article|narration) (?:is|was|has been) (?:created|generated|produced|voiced|"
-    r"read|narrated)\b.{0,30}\b(?:ai|a\.i\.|artificial intelligence|text-to-speech|synthetic)",
-    r"^listen to (?:this|the) (?:article|story)\b",
-    r"\bvoiced by amazon polly\b",
-    r"\b(?:powered by|audio by) (?:beyondwords|trinity audio|elevenlabs|speechkit|ad auris)\b",
-    # support, donation and membership appeals
-    r"\bsupport (?:independent|our|quality) journalism\b",
-    r"\bbecome a (?:member|patron|supporter|subscriber)\b",
-    r"\bsupport us\b",
-    r"\bjoin us in this fight\b",
-    r"\b(?:please )?(?:consider )?(?:donate|donating|make a donation)\b",
-    r"\b(?:support|help) (?:us|the kyiv independent|our newsroom) (?:for as little as|today|now)\b",
-    r"\bsubscribe (?:now|today|to (?:our|the) (?:newsletter|channel|podcast))\b",
-    r"^subscribe$",
-    # newsletter prompts and form furniture
-    r"\b(?:sign up|signing up) (?:for|to) (?:our|the|this) newsletter\b",
-    r"\bin your inbox\b",
-    r"^\[[^\]]{0,200}\]$",  # bracketed promos: "[Get the morning briefing by email.]"
-    r"\benter (?:your|a|correct) email\b",
-    r"^\* ?indicates required$",
-    r"\bsuccessful+y subscribed\b",
-    r"\bthank you for (?:signing up|subscribing)\b",
-    # teasers and cross-links
-    r"^(?:read|see|watch|listen) (?:also|more|next)\b",
-    r"^(?:related|recommended|more on this|more from|further reading|also read)\s*[:\-–—]",
-    r"^(?:related (?:stories|articles|news)|more news|editors'? picks|most read)$",
-    r"^(?:advertisement|sponsored|skip to content|edit post|share this article)$",
-    # bylines, reading times, payment furniture
-    r"\d+\s*min(?:ute)?s?\s+read\b",
-    r"^(?:(?:visa|master ?card|american ?express|amex|paypal|apple ?pay|google ?pay)\s*)+$",
-    r"^(?:updated|published|posted)\s*:?\s*(?:on\s+)?\w+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}",
-    # photo captions and credits
-    r"^\((?:photo|image|illustration|video)[^)]*\)$",
-    r"^(?:photo|image|illustration|picture|credit|photograph)s?(?: by)?\s*[:/]",
-    r"\((?:[^()]*/)?[^()]*(?:via )?(?:getty images|afp|anadolu|shutterstock|ap photo|"
-    r"reuters/|epa|ukrinform|ria novosti)[^()]*\)\s*$",
-]
-JUNK_TEXT = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
 
 # A block this long is story text even if it mentions "support us" in passing.
 JUNK_TEXT_MAX_WORDS = 60
+# Under a teaser-section heading, blocks this short are its teasers.
+TEASER_MAX_WORDS = 30
+# A block repeated this often is furniture (a repeated label or promo), not a repeated line.
+REPEATED_FURNITURE = 3
 
 
-def is_junk_text(text: str) -> bool:
-    """True for a block that is furniture: appeal, label, prompt, caption, teaser."""
+@cache
+def rules(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """(junk block pattern, teaser-section heading pattern) for LANG: its own rules, English's
+    (pages mix them) and the ones for every language."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    table = tomllib.loads(files(__package__).joinpath("data", "junk.toml").read_text("utf-8"))
+    junk: list[str] = []
+    sections: list[str] = []
+    for code in dict.fromkeys(("any", "en", lang)):
+        for kind, patterns in table.get(code, {}).items():
+            (sections if kind == "sections" else junk).extend(patterns)
+    junk_re = re.compile("|".join(f"(?:{p})" for p in junk), re.IGNORECASE)
+    sections_re = re.compile("|".join(f"(?:{p})" for p in sections), re.IGNORECASE)
+    return junk_re, sections_re if sections else None
+
+
+def is_junk_text(text: str, lang: str = "en") -> bool:
+    """True for a block that is furniture: appeal, prompt, credit, caption, teaser, address."""
     stripped = text.strip()
     if not stripped:
         return True
-    if len(stripped.split()) > JUNK_TEXT_MAX_WORDS:
+    if count_words(stripped) > JUNK_TEXT_MAX_WORDS:
         return False
-    return bool(JUNK_TEXT.search(stripped))
+    return bool(rules(lang)[0].search(stripped))
+
+
+def opens_teasers(text: str, lang: str = "en") -> bool:
+    """Whether a heading opens a block of teasers ("More Must-Reads From Time")."""
+    pattern = rules(lang)[1]
+    return bool(pattern and pattern.search(text.strip())) and count_words(text) <= 12
 
 
 def is_fragment(text: str) -> bool:
     """A short label without sentence punctuation ("Ukraine Daily", "MORE NEWS")."""
     stripped = text.strip()
-    return len(stripped.split()) <= 4 and not re.search(r"[.!?:;\"”]$", stripped)
+    return count_words(stripped) <= 4 and not re.search(r"[.!?:;\"”。！？]$", stripped)
+
+
+def is_headline(text: str) -> bool:
+    """A short line without a sentence's end: a headline, a label or a link to another story."""
+    stripped = text.strip()
+    return count_words(stripped) <= 14 and not re.search(r"[.!?:;\"”’)\]…»。！？]$", stripped)
 
 
 def is_truncated_teaser(text: str) -> bool:
@@ -107,3 +109,75 @@ def is_truncated_teaser(text: str) -> bool:
     return bool(re.search(r"(?:…|\.\.\.)\s*$", text.strip())) and not re.search(
         r"[.!?\"”’']\s*(?:…|\.\.\.)\s*$", text.strip()
     )
+
+
+def normalise_key(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def filter_blocks(blocks: list[Block], title: str, lang: str = "en") -> list[Block]:
+    """Drop junk blocks, teaser sections, the repeated title, furniture repeats, and trailing
+    teasers, headlines and orphan headings."""
+    title_key = normalise_key(title)
+    found = [is_junk_text(b.text, lang) or normalise_key(b.text) == title_key for b in blocks]
+    junk = list(found)
+    # A short label beside furniture ("Ukraine Daily" above a newsletter form) is furniture.
+    for i, block in enumerate(blocks):
+        near_junk = (i > 0 and found[i - 1]) or (i + 1 < len(blocks) and found[i + 1])
+        if not junk[i] and block.kind != "heading" and near_junk and is_fragment(block.text):
+            junk[i] = True
+    drop_teaser_sections(blocks, junk, lang)
+    kept = drop_repeats([b for b, bad in zip(blocks, junk, strict=True) if not bad])
+    drop_pull_quotes(kept)
+    while kept and (
+        kept[-1].kind == "heading"
+        or is_truncated_teaser(kept[-1].text)
+        or (kept[-1].kind != "list_item" and is_headline(kept[-1].text) and len(kept) > 1)
+    ):
+        kept.pop()
+    return kept
+
+
+def drop_teaser_sections(blocks: list[Block], junk: list[bool], lang: str) -> None:
+    """Mark a teaser-section heading (or label) and the short blocks under it as junk, up to
+    the next heading or a paragraph long enough to be story again."""
+    inside = False
+    for i, block in enumerate(blocks):
+        if opens_teasers(block.text, lang) and (block.kind == "heading" or is_headline(block.text)):
+            inside = junk[i] = True
+            continue
+        if inside:
+            if block.kind == "heading" or count_words(block.text) > TEASER_MAX_WORDS:
+                inside = False
+            else:
+                junk[i] = True
+
+
+def drop_repeats(blocks: list[Block]) -> list[Block]:
+    """Drop a repeat only where it is furniture: the same block again right after itself
+    (a page drawn twice), or a block the page repeats many times. Other repeats are the
+    story's own (an interview's recurring question, a recipe's step)."""
+    keys = [normalise_key(block.text) for block in blocks]
+    counts = Counter(keys)
+    result: list[Block] = []
+    seen: set[str] = set()
+    previous = None
+    for block, key in zip(blocks, keys, strict=True):
+        repeat = key in seen and len(key) > 20 and block.kind != "heading"
+        if repeat and (key == previous or counts[key] >= REPEATED_FURNITURE):
+            continue
+        seen.add(key)
+        previous = key
+        result.append(block)
+    return result
+
+
+def drop_pull_quotes(blocks: list[Block]) -> None:
+    """Remove quote blocks that repeat words of a paragraph (pull quotes), in place."""
+    paragraphs = " ".join(normalise_key(b.text) for b in blocks if b.kind == "paragraph")
+
+    def pulled(block: Block) -> bool:
+        key = normalise_key(block.text)
+        return block.kind == "quote" and len(key) > 30 and key in paragraphs
+
+    blocks[:] = [block for block in blocks if not pulled(block)]

@@ -7,6 +7,7 @@ rewrite with its position, for `narrate script --changes`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from .core import Change, Text
 from .lexicon import Lexicon, load_lexicon
@@ -31,14 +32,15 @@ def normalize_with_changes(
 ) -> tuple[str, list[Change]]:
     """Normalise TEXT and list every rewrite (position in TEXT, written form, spoken form)."""
     from .en import normalize_text as normalize_english
-    from .en import prepare
+    from .en import prepare_with_positions
     from .other import SUPPORTED
     from .other import normalize_text as normalize_other
 
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}")
     code = language_code(lang)
-    sentence = Text(prepare(text) if code == "en" else text)
+    prepared, origin = prepare_with_positions(text) if code == "en" else (text, None)
+    sentence = Text(prepared)
     if lexicon is not None:
         lexicon.apply(sentence)
     if code == "en":
@@ -48,7 +50,17 @@ def normalize_with_changes(
     elif code not in _warned:
         _warned.add(code)
         log.warning("no text normalisation for language %r; text is spoken as written", code)
-    return sentence.render(), sentence.changes()
+    changes = sentence.changes()
+    if origin is not None:  # placed in the text as written, not as prepared
+        changes = [
+            replace(
+                c,
+                start=origin[min(c.start, len(origin) - 1)],
+                end=origin[min(c.end, len(origin) - 1)],
+            )
+            for c in changes
+        ]
+    return sentence.render(), changes
 
 
 def normalize(

@@ -732,9 +732,25 @@ def _unicode_digits(m: re.Match[str]) -> str | None:
     return "".join(out)
 
 
+PREPARED = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-", "…": "..."}
+INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
 def prepare(text: str) -> str:
     """Unify spaces, minus signs and ellipses that change how rules match."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
-    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
-    text = text.replace("\u2212", "-").replace("…", "...")
-    return text
+    return prepare_with_positions(text)[0]
+
+
+def prepare_with_positions(text: str) -> tuple[str, list[int]]:
+    """prepare(TEXT), and for each of its characters (and its end) the position in TEXT it
+    came from, so that rewrites can be placed in the text as written."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in INVISIBLE:
+            continue
+        replacement = PREPARED.get(ch, ch)
+        out.append(replacement)
+        origin.extend([index] * len(replacement))
+    origin.append(len(text))
+    return "".join(out), origin
