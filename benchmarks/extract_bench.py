@@ -10,8 +10,9 @@ and for `trafilatura.extract(include_comments=False)` on the same pages:
 
 - shingle precision, recall and F1 (4-word shingles, lower-cased words, averaged per
   document), the metric of the public article-extraction benchmarks, on the Readability pages
-  (gold: the expected article) and on trafilatura's pages (gold: the `with` segments: recall
-  only, as the rest of each page has no gold text);
+  (gold: the expected article; and F1 again with the article's <pre> code listings left out
+  of the gold, as narrate leaves them out for a listener) and on trafilatura's pages (gold:
+  the `with` segments: recall only, as the rest of each page has no gold text);
 - trafilatura's own segment score on its pages: precision, recall and F1 over the `with`
   (true) and `without` (false) segments found;
 - the share of trafilatura's pages where a `without` segment is spoken, and where one is
@@ -67,8 +68,11 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def strip_tags(markup: str) -> str:
+def strip_tags(markup: str, code: bool = True) -> str:
+    """The text of MARKUP; without CODE, its <pre> listings left out (what a listener gets)."""
     markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    if not code:
+        markup = re.sub(r"(?is)<pre\b.*?</pre>", " ", markup)
     markup = re.sub(r"(?i)<br\s*/?>|</(p|div|h\d|li|tr|td|th|blockquote|pre)>", "\n", markup)
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", markup))
 
@@ -79,6 +83,7 @@ class Page:
     html: str
     url: str | None
     gold: str = ""  # the whole article (Readability pages)
+    spoken_gold: str = ""  # the same without its code listings
     with_: list[str] = field(default_factory=list)  # trafilatura's pages
     without: list[str] = field(default_factory=list)
     lang: str = "en"
@@ -102,6 +107,9 @@ def readability_pages(data: Path) -> list[Page]:
                 source.read_text(encoding="utf-8", errors="replace"),
                 "http://fakehost/test/page.html",
                 gold=strip_tags(expected.read_text(encoding="utf-8", errors="replace")),
+                spoken_gold=strip_tags(
+                    expected.read_text(encoding="utf-8", errors="replace"), code=False
+                ),
                 lang=(meta.get("lang") or "en") or "en",
             )
         )
@@ -147,6 +155,7 @@ def trafilatura_text(page: Page) -> str:
 @dataclass
 class Scores:
     shingle: list[tuple[float, float, float]] = field(default_factory=list)
+    spoken: list[float] = field(default_factory=list)  # F1 against the gold without code
     segment_recall: list[float] = field(default_factory=list)  # trafilatura pages, shingles
     tp: int = 0
     fn: int = 0
@@ -167,6 +176,7 @@ def evaluate(pages: list[Page], extractor: Callable[[Page], str]) -> Scores:
         spoken = flat(text)
         if page.gold:
             scores.shingle.append(shingle_scores(text, page.gold))
+            scores.spoken.append(shingle_scores(text, page.spoken_gold)[2])
             continue
         scores.segment_recall.append(shingle_scores(text, " ".join(page.with_))[1])
         for segment in page.with_:
@@ -197,6 +207,7 @@ def report(label: str, scores: Scores, pages: int) -> dict[str, float]:
         "shingle_p": p,
         "shingle_r": r,
         "shingle_f1": f,
+        "spoken_f1": mean(scores.spoken),
         "with_recall": mean(scores.segment_recall),
         "segment_p": sp,
         "segment_r": sr,
@@ -205,7 +216,8 @@ def report(label: str, scores: Scores, pages: int) -> dict[str, float]:
         "ms": scores.seconds / max(1, pages) * 1000,
     }
     print(
-        f"{label:<12} Readability pages: shingle P {p:.3f} R {r:.3f} F1 {f:.3f} | "
+        f"{label:<12} Readability pages: shingle P {p:.3f} R {r:.3f} F1 {f:.3f} "
+        f"(F1 {figures['spoken_f1']:.3f} with code listings out of the gold) | "
         f"trafilatura pages: segments P {sp:.3f} R {sr:.3f} F1 {sf:.3f}, "
         f"'with' shingle recall {figures['with_recall']:.3f}, "
         f"a 'without' segment spoken on {len(scores.junk_pages)} pages | "

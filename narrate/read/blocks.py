@@ -51,9 +51,10 @@ def glued(link: Any, tail: str | None) -> bool:
 
 
 def is_teaser_link(text: str) -> bool:
-    """A linked list item that reads as another story's headline (long, no sentence end)
-    rather than an item of the story's own list (a name, a title, a short entry)."""
-    return len(text.split()) >= 6 and not re.search(r"[.!?:;)]$", text)
+    """A linked line that reads as another story's headline (several words, no sentence end)
+    or a bare "more" link, rather than a sentence, a name or an entry of the story's list."""
+    words = len(text.split())
+    return (words >= 4 or words <= 2) and not re.search(r"[.!?:;)\]]$", text)
 
 
 def body_blocks(body: Any) -> list[Block]:
@@ -68,8 +69,8 @@ def body_blocks(body: Any) -> list[Block]:
             return
         link_chars = sum(len(clean_inline("".join(r.itertext()))) for r in element.iter("ref"))
         link_only = link_chars >= LINK_ONLY_RATIO * len(text) and len(text.split()) <= 40
-        if link_only and (kind != "list_item" or is_teaser_link(text)):
-            return  # a link-only line: a teaser or a "more" link
+        if link_only and kind != "heading" and is_teaser_link(text):
+            return  # a link-only line that reads as another story's headline: a teaser
         blocks.append(Block(kind, text))
 
     def loose(text: str | None) -> None:  # text between body elements

@@ -155,8 +155,8 @@ def drop_teaser_sections(blocks: list[Block], junk: list[bool], lang: str) -> No
 
 def drop_repeats(blocks: list[Block]) -> list[Block]:
     """Drop a repeat only where it is furniture: the same block again right after itself
-    (a page drawn twice), or a block the page repeats many times. Other repeats are the
-    story's own (an interview's recurring question, a recipe's step)."""
+    (a page drawn twice), or a short block the page repeats many times (a label, a promo).
+    Other repeats are the story's own (an interview's recurring question, a recipe's step)."""
     keys = [normalise_key(block.text) for block in blocks]
     counts = Counter(keys)
     result: list[Block] = []
@@ -164,7 +164,10 @@ def drop_repeats(blocks: list[Block]) -> list[Block]:
     previous = None
     for block, key in zip(blocks, keys, strict=True):
         repeat = key in seen and len(key) > 20 and block.kind != "heading"
-        if repeat and (key == previous or counts[key] >= REPEATED_FURNITURE):
+        furniture = (
+            counts[key] >= REPEATED_FURNITURE and count_words(block.text) <= TEASER_MAX_WORDS
+        )
+        if repeat and (key == previous or furniture):
             continue
         seen.add(key)
         previous = key

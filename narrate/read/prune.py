@@ -11,6 +11,7 @@ of the page's long paragraphs — its own name for its story, whatever that name
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -35,7 +36,8 @@ def prune_furniture(tree: Any) -> None:
         names = f"{element.get('class', '')} {element.get('id', '')}".split()
         if not names or marks.intersection(names):
             continue
-        if not JUNK_CLASS.search(" ".join(names)) or element.getparent() is None:
+        markers = " ".join(name for name in names if not is_slug(name))
+        if not JUNK_CLASS.search(markers) or element.getparent() is None:
             continue
         if element.tag in INLINE_TAGS and in_running_text(element):
             continue  # a word or phrase of a sentence (a link with a "popup" note, say)
@@ -47,6 +49,12 @@ INLINE_TAGS = {
     "a", "abbr", "b", "cite", "em", "font", "i", "mark", "q", "small", "span", "strong", "sub",
     "sup", "time", "u",
 }  # fmt: skip
+
+
+def is_slug(name: str) -> bool:
+    """An id or class made from a heading or title ("sharing-with-a-single-developer",
+    "tag-transit-plan-2024"): words of the text, not a name for furniture."""
+    return len(re.split(r"[-_]", name)) > 3
 
 
 def in_running_text(element: Any) -> bool:
