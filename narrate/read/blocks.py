@@ -14,6 +14,7 @@ from typing import Any
 from ..model import Block
 
 LINK_ONLY_RATIO = 0.8
+LIST_LINK_ONLY_RATIO = 0.95
 BREAKING = {"lb", "cell", "row", "item", "p", "head", "list", "quote", "table", "code"}
 
 
@@ -68,7 +69,10 @@ def body_blocks(body: Any) -> list[Block]:
         if not text:
             return
         link_chars = sum(len(clean_inline("".join(r.itertext()))) for r in element.iter("ref"))
-        link_only = link_chars >= LINK_ONLY_RATIO * len(text) and len(text.split()) <= 40
+        # An item of a list is a teaser only when it is a link and nothing else ("Ann Lee
+        # fixed <a>bug 123</a>" is the story's own list).
+        ratio = LIST_LINK_ONLY_RATIO if kind == "list_item" else LINK_ONLY_RATIO
+        link_only = link_chars >= ratio * len(text) and len(text.split()) <= 40
         if link_only and kind != "heading" and is_teaser_link(text):
             return  # a link-only line that reads as another story's headline: a teaser
         blocks.append(Block(kind, text))
