@@ -281,3 +281,36 @@ def test_long_unformatted_numbers_are_read_digit_by_digit():
     spoken_digits = "one two three four five six seven eight nine zero one two three four five six"
     assert normalize("ISBN 1234567890123456") == "I S B N " + spoken_digits
     assert normalize("card ending in 8876") == "card ending in eight eight seven six"
+
+
+# Capitals by evidence: datelines, shouted words inside a sentence, call letters.
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("WASHINGTON (CNN) — The talks resume.", "Washington, C N N: The talks resume."),
+        ("NEW YORK (Reuters) - Stocks rose.", "New York, Reuters: Stocks rose."),
+        ("KYIV, Ukraine — Russia attacked.", "Kyiv, Ukraine: Russia attacked."),
+        ("MOSCOW — The Kremlin said.", "Moscow: The Kremlin said."),
+        ("US — the talks went on.", "U S, the talks went on."),
+        ("QUIET CAR rules apply on the line.", "Quiet Car rules apply on the line."),
+        ("FOX 13 reported the crash.", "Fox thirteen reported the crash."),
+        ("KFSM and WUSA reported it.", "K F S M and W U S A reported it."),
+        ("The NATO summit and the IAEA report.", "The Nato summit and the I A E A report."),
+        ("A WASHINGTON POST report said so.", "A Washington Post report said so."),
+    ],
+)
+def test_capitals_are_read_by_evidence(written, spoken):
+    assert normalize(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It fell to $-5 on Monday.", "It fell to minus five dollars on Monday."),
+        ("Costs -$5 now.", "Costs minus five dollars now."),
+        ("He ran it in 25:00 flat.", "He ran it in twenty five minutes flat."),
+        ("The score was 3:2.", "The score was three to two."),
+    ],
+)
+def test_negative_money_and_impossible_times(written, spoken):
+    assert normalize(written) == spoken

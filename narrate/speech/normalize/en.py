@@ -381,6 +381,38 @@ PRONOUNCEABLE = re.compile(
     r"^(?:[BCDFGHJKLMNPQRSTVWXYZ]?[BCDFGHJKLMNPRSTVWZ]?[AEIOUY][AEIOUY]?"
     r"(?:[BCDFGHJKLMNPQRSTVWXZ]{1,2}[AEIOUY][AEIOUY]?)*[BCDFGHJKLMNPQRSTVWXZ]{0,2})$"
 )
+# A longer word in capitals reads as a word when its letters do: vowels between clusters of
+# at most three consonants ("WASHINGTON", "QUIET"; "QU" counts as one consonant).
+ONSET = (
+    r"(?:SPR|SPL|STR|SCR|SHR|SQU|THR|CHR|PHR|SCH|[BCDFGPT][LR]|[CSTPW]H|S[CKLMNPTW]|KN|TW|DW|QU|"
+    r"[BCDFGHJKLMNPQRSTVWXZ])?"
+)
+WORDLIKE = re.compile(
+    r"^" + ONSET + r"(?:[AEIOUY]{1,3}(?:QU|[BCDFGHJKLMNPQRSTVWXZ]){1,3})*[AEIOUY]{0,3}$"
+)
+CALL_LETTERS = re.compile(r"^[KW][A-Z]{3}$")  # US broadcast stations: KFSM, WUSA
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str] | dict[str, float]:
+    """wordninja's list of English words (already a dependency, for web addresses)."""
+    import wordninja
+
+    return wordninja.DEFAULT_LANGUAGE_MODEL._wordcost
+
+
+def is_english_word(stem: str) -> bool:
+    """'WILD', 'KING': words in capitals, not a station's call letters ('WUSA', 'KFSM')."""
+    return stem.lower() in english_words()
+
+
+def reads_as_word(stem: str) -> bool:
+    """Whether an unknown word in capitals can be read as a word rather than spelled."""
+    if len(stem) < 4 or not re.search(r"[AEIOUY]", stem):
+        return False
+    if PRONOUNCEABLE.match(stem):
+        return True
+    return len(stem) >= 5 and bool(WORDLIKE.match(stem))
 
 
 @lru_cache(maxsize=4096)
@@ -395,7 +427,9 @@ def speak_acronym(word: str, shouting: bool) -> str | None:
         return letters(stem) + ("'s" if plural else "")
     if shouting:
         return None  # a shouted headline: an ordinary word in capitals
-    if len(stem) >= 4 and PRONOUNCEABLE.match(stem):
+    if CALL_LETTERS.match(stem) and not is_english_word(stem):
+        return letters(stem) + ("'s" if plural else "")  # spelled, however they look
+    if reads_as_word(stem):
         return stem.capitalize() + ("s" if plural else "")
     return letters(stem) + ("'s" if plural else "")
 
@@ -409,6 +443,21 @@ US_AS_COUNTRY_AFTER = re.compile(
 )
 
 
+CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]*[A-Z]")
+
+
+def in_capital_run(m: re.Match[str]) -> bool:
+    """Whether a word in capitals stands beside another one (a shouted kicker or headline
+    inside a sentence: "QUIET CAR"): then it is a word in capitals, not an initialism."""
+    left = before(m).rstrip().rsplit(None, 1)
+    right = after(m).lstrip().split(None, 1)
+    neighbours = [left[-1] if left else "", right[0] if right else ""]
+    return any(
+        CAPITAL_WORD.fullmatch(word.strip('.,:;!?"“”()')) and len(word.strip('.,:;!?"“”()')) >= 3
+        for word in neighbours
+    )
+
+
 def make_acronym_handler(shouting: bool):
     def _acronym(m: re.Match[str]) -> str | None:
         word = m.group(0)
@@ -419,9 +468,10 @@ def make_acronym_handler(shouting: bool):
                 or not before(m).strip()
             )
             return "U S" if country else "us"
-        spoken = speak_acronym(word, shouting)
-        if spoken is None and shouting:
-            return word.lower() if word not in ("I",) else None
+        local = not shouting and in_capital_run(m) and word not in tables.acronyms_as_letters()
+        spoken = speak_acronym(word, shouting or local)
+        if spoken is None and (shouting or local):
+            return word.capitalize() if local else (word.lower() if word != "I" else None)
         return spoken
 
     return _acronym
@@ -597,6 +647,29 @@ def _spelled_measure(m: re.Match[str]) -> str:
     return f"{number(m.group('num'), True)} {m.group('unit')}"
 
 
+def _dateline(m: re.Match[str]) -> str | None:
+    """'WASHINGTON (CNN) —' → 'Washington, C N N:'; 'KYIV, Ukraine —' → 'Kyiv, Ukraine:'.
+    Not an initialism before a dash ("US — the talks"): a place has a word of four letters."""
+    words = m.group("place").split()
+    if not any(
+        len(w.strip(",.")) >= 4 and w.strip(",.") not in tables.acronyms_as_letters() for w in words
+    ):
+        return None
+    place = " ".join(
+        part.capitalize() if part.isupper() else part for part in m.group("place").split()
+    )
+    agency = m.group("agency")
+    if agency:
+        spoken = agency if not agency.isupper() else (speak_acronym(agency, False) or agency)
+        return f"{place}, {spoken}: "
+    return f"{place}: "
+
+
+DATELINE = (
+    r"^(?P<place>[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}(?:, [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)?)?)"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z.& ]{0,30})\))?\s*(?:—|–|--| - )\s*"
+)
+DATELINE_RULE: Rule = (c(DATELINE), _dateline)
 PREFIX_RULES: list[Rule] = [
     (c(r"(?<![\w~≈<>])(?:[~≈]|ca\.|c\.)\s?(?=[$€£]?\d)"), lambda m: "approximately "),
     (c(r"(?<![\w<>=-])(?:<|&lt;)\s?(?=[$€£]?\d)"), lambda m: "less than "),
@@ -682,6 +755,8 @@ def normalize_text(text: Text, date_order: str = "mdy") -> None:
     if HAS_WEB.search(source):
         text.apply_all(WEB_RULES)
     numeric, numbers_, leftovers = rule_set(date_order)
+    if source[:1].isupper():
+        text.apply(*DATELINE_RULE, "dateline")
     has_digit = bool(HAS_DIGIT.search(source))
     if has_digit:
         text.apply_all(PREFIX_RULES)
