@@ -314,3 +314,21 @@ def test_capitals_are_read_by_evidence(written, spoken):
 )
 def test_negative_money_and_impossible_times(written, spoken):
     assert normalize(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("the 300 MW plant", "the three hundred megawatt plant"),
+        ("a 750 kV autotransformer", "a seven hundred and fifty kilovolt autotransformer"),
+        ("The 5 km route opened.", "The five kilometer route opened."),
+        ("it weighs 5 kg of rice", "it weighs five kilograms of rice"),
+        ("40 km away", "forty kilometers away"),
+        ("It was 2°C today.", "It was two degrees Celsius today."),
+        ("a 2°C rise", "a two degree Celsius rise"),
+        ("It is 7x more", "It is seven times more"),
+        ("a 2x8 board", "a two by eight board"),
+    ],
+)
+def test_units_before_a_noun_and_multipliers(written, spoken):
+    assert normalize(written) == spoken

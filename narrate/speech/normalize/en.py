@@ -194,6 +194,16 @@ def unit_words(unit: str, singular: bool) -> str:
     return one if singular else many
 
 
+NOT_NOUNS_AFTER_MEASURE = (
+    r"of|in|into|to|from|and|or|nor|but|per|away|long|wide|high|deep|tall|thick|old|ago|at|on|"
+    r"by|for|with|as|than|north|south|east|west|inland|offshore|underground|above|below|beyond|"
+    r"behind|ahead|apart|each|every|more|less|higher|lower|warmer|colder|hotter|today|"
+    r"yesterday|tomorrow|tonight|now|then|last|next|this|that|these|those|which|who|where|when|"
+    r"is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|should|shall|"
+    r"did|do|does|a|an|the|so|too|very|all|still|yet|alone|overall|total|altogether"
+)
+
+
 def _measure(m: re.Match[str]) -> str | None:
     amount, unit = m.group("num"), m.group("unit")
     follower = m.group("follow") or ""
@@ -203,17 +213,13 @@ def _measure(m: re.Match[str]) -> str | None:
         (" people", " residents", " users", " votes")
     ):
         return None
-    not_noun = re.match(
-        r"\s+(?:of|in|to|from|and|or|per|away|long|wide|high|deep|tall|ago|at|on|north|south|"
-        r"east|west|inland|offshore|underground|above|below|beyond|behind|ahead)\b",
-        follower,
+    not_noun = re.match(r"\s+(?:" + NOT_NOUNS_AFTER_MEASURE + r")\b", follower) or re.match(
+        r"\s+[a-z]+ly\b", follower
     )
-    after_article = bool(re.search(r"\b(?:a|an)\s+$", before(m), re.IGNORECASE))
-    adjectival = (
-        (hyphen or attached or after_article)
-        and bool(re.match(r"\s+[a-z]", follower))
-        and not not_noun
-    )
+    # A measure before a noun is an adjective, in the singular: "a 750 kV transformer", "the
+    # 300 MW plant", "a 155mm shell" — not before a preposition, a verb or an adverb.
+    adjectival = bool(re.match(r"\s+[a-z]", follower)) and not not_noun
+    del hyphen, attached
     if "/" in amount:
         whole, _, rest = amount.rpartition(" ")
         num, _, den = rest.partition("/")
@@ -676,6 +682,10 @@ PREFIX_RULES: list[Rule] = [
     (c(r"(?<![\w<>=-])(?:>|&gt;)\s?(?=[$€£]?\d)"), lambda m: "more than "),
 ]
 NUMBER_RULES: list[Rule] = [
+    (  # "7x more", "a 10× rise": times, not the letter
+        c(r"(?<![\w.,])(?P<num>\d+(?:\.\d+)?)\s?[x×](?![\w\d])"),
+        lambda m: f"{number(m.group('num'))} times",
+    ),
     (
         c(r"\b(?:ending|ends|ended) (?:in|with) (\d{2,6})\b"),
         lambda m: m.group(0)[: m.start(1) - m.start()] + digits(m.group(1)),
