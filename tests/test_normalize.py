@@ -332,3 +332,19 @@ def test_negative_money_and_impossible_times(written, spoken):
 )
 def test_units_before_a_noun_and_multipliers(written, spoken):
     assert normalize(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("title", "intro"),
+    [
+        ("Is the war over?", "Is the war over? By Ann Lee, Example News."),
+        ("Talks resume", "Talks resume. By Ann Lee, Example News."),
+        ('He said "Stop."', 'He said "Stop." By Ann Lee, Example News.'),
+        ("Talks resume…", "Talks resume… By Ann Lee, Example News."),
+    ],
+)
+def test_the_intro_puts_one_stop_between_title_and_byline(title, intro):
+    from narrate.model import Article
+    from narrate.speech.script import intro_text
+
+    assert intro_text(Article(title=title, author="Ann Lee", site="Example News")) == intro

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from ..model import Article, Script, ScriptBlock, Sentence
@@ -21,17 +22,26 @@ class SpeechOptions:
 
 def intro_text(article: Article) -> str:
     """The spoken intro, as written: "<title>. By <author>, <site>. <date>."."""
-    parts = [article.title.rstrip(" .") + "."]
+    parts = [sentence_end(article.title)]
     byline = []
     if article.author:
         byline.append(f"By {article.author}")
     if article.site and article.site != article.author:
         byline.append(article.site)
     if byline:
-        parts.append(", ".join(byline) + ".")
+        parts.append(sentence_end(", ".join(byline)))
     if article.date:
         parts.append(written_date(article.date) + ".")
     return " ".join(parts)
+
+
+def sentence_end(text: str) -> str:
+    """TEXT ending as a sentence: a stop added unless it ends with one already ("?", "!",
+    "…", or a stop inside closing quotes), so that the title never runs into the byline."""
+    stripped = text.strip()
+    if re.search(r"[.!?…](?:[\"'”’»)\]]*)$", stripped):
+        return stripped
+    return stripped.rstrip(" .,;:") + "."
 
 
 def outro_text(article: Article) -> str:
