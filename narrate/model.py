@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote")
 
@@ -21,6 +22,16 @@ UNSPACED = re.compile(
 def safe_text(text: str) -> str:
     """TEXT without the characters an XML feed, a tag or a transcript cannot carry."""
     return UNSAFE_CHARACTERS.sub("", text)
+
+
+def with_safe_texts(item: Any) -> Any:
+    """A copy of the dataclass ITEM with every text field passed through safe_text."""
+    values = {
+        f.name: safe_text(value)
+        for f in fields(item)
+        if isinstance(value := getattr(item, f.name), str)
+    }
+    return replace(item, **values)
 
 
 def count_words(text: str) -> int:
@@ -73,13 +84,8 @@ class Article:
     def made_safe(self) -> Article:
         """This article with every text cleaned of what XML cannot carry (see safe_text): a
         page's metadata and text are the page author's, and may hold anything."""
-        values = {
-            f.name: safe_text(value)
-            for f in fields(self)
-            if isinstance(value := getattr(self, f.name), str)
-        }
-        blocks = [Block(b.kind, safe_text(b.text)) for b in self.blocks]
-        return replace(self, **values, blocks=[b for b in blocks if b.text.strip()])
+        blocks = [with_safe_texts(b) for b in self.blocks]
+        return replace(with_safe_texts(self), blocks=[b for b in blocks if b.text.strip()])
 
 
 @dataclass(frozen=True)

@@ -139,13 +139,9 @@ def narrate_script(
                 f"{out} already exists: use --force to replace it, or -o another name"
             )
     if options.sidecars and not force and not own_sidecars:
-        from .audio.sidecars import SIDECAR_SUFFIXES
+        from .audio.sidecars import SIDECAR_SUFFIXES, sidecar_path
 
-        taken = [
-            path
-            for suffix in SIDECAR_SUFFIXES.values()
-            if (path := out.with_name(out.stem + suffix)).exists()
-        ]
+        taken = [path for kind in SIDECAR_SUFFIXES if (path := sidecar_path(out, kind)).exists()]
         if taken:
             more = f" (and {len(taken) - 1} more beside it)" if len(taken) > 1 else ""
             raise OutputError(

@@ -29,7 +29,7 @@ from .encode import (
     prepare_outro_music,
     run_ffmpeg,
 )
-from .sidecars import SIDECAR_SUFFIXES, write_text_sidecars
+from .sidecars import sidecar_path, write_text_sidecars
 from .stream import StreamEncoder, default_memory
 from .tags import EpisodeTags, write_tags
 from .timeline import LEAD_IN_S, TAIL_S, Chapter, Cue, Timeline, pause_after
@@ -255,7 +255,7 @@ def master(
         final: dict[str, Path] = {}
         mode = 0o666 & ~current_umask()
         for kind, path in staged.items():
-            target = out.with_name(out.stem + SIDECAR_SUFFIXES[kind])
+            target = sidecar_path(out, kind)
             path.chmod(mode)
             os.replace(path, target)
             final[kind] = target

@@ -106,12 +106,9 @@ def episode_files(folder: Path, audio: str) -> list[Path]:
 
 
 def clean_stale_staging(folder: Path) -> None:
-    """Remove what an interrupted run left half-made (staging folders, temp files). Runs
-    under the folder's lock, so nothing here belongs to a living run."""
+    """Remove what an interrupted run left half-made: staging folders no living process holds
+    (a stopped worker's among them) and temp files (the folder's lock makes them no one's)."""
     remove_stale_stages(folder / EPISODES)
-    for pattern in (".*.narrate", ".*.narrate-new"):
-        for stage in (folder / EPISODES).glob(pattern):
-            shutil.rmtree(stage, ignore_errors=True)
     for base in (folder, folder / EPISODES):
         for leftover in base.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
@@ -328,11 +325,11 @@ def add_sources(
             folder,
             config,
             sources,
-            article_progress,
-            sentence_progress,
-            remember,
-            jobs,
-            use_cache,
+            article_progress=article_progress,
+            sentence_progress=sentence_progress,
+            remember=remember,
+            jobs=jobs,
+            use_cache=use_cache,
         )
 
 
@@ -344,11 +341,12 @@ def add_locked(
     folder: Path,
     config: FeedConfig,
     sources: list[str],
-    article_progress: Callable[[int, int], None] | None,
-    sentence_progress: Progress | None,
-    remember: bool,
-    jobs: int,
-    use_cache: bool,
+    *,
+    article_progress: Callable[[int, int], None] | None = None,
+    sentence_progress: Progress | None = None,
+    remember: bool = True,
+    jobs: int = 1,
+    use_cache: bool = True,
 ) -> list[Outcome]:
     """add_sources, with the folder's lock held."""
     (folder / EPISODES).mkdir(exist_ok=True)
@@ -626,23 +624,7 @@ def update_feed(
             library.close()
         if not sources:
             return []
-        defaults = {
-            "article_progress": None,
-            "sentence_progress": None,
-            "jobs": 1,
-            "use_cache": True,
-        }
-        settings = {**defaults, **options}
-        return add_locked(
-            folder,
-            config,
-            sources,
-            settings["article_progress"],
-            settings["sentence_progress"],
-            False,
-            settings["jobs"],
-            settings["use_cache"],
-        )
+        return add_locked(folder, config, sources, remember=False, **options)
 
 
 def apply_overrides(config: FeedConfig, overrides: dict[str, object] | None) -> FeedConfig:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import safe_text
+from ..model import with_safe_texts
 from .config import FeedError
 
 SCHEMA = """
@@ -59,14 +59,11 @@ class EpisodeRecord:
     first_seen: str
     updated: str
 
-    def made_safe(self) -> EpisodeRecord:
-        """This record with its texts cleaned of what XML cannot carry (see safe_text)."""
-        values = {
-            f.name: safe_text(value)
-            for f in fields(self)
-            if isinstance(value := getattr(self, f.name), str)
-        }
-        return replace(self, **values)
+
+def record(row: sqlite3.Row) -> EpisodeRecord:
+    """A stored episode, its texts cleaned of what XML cannot carry (older versions stored
+    pages' text as it came)."""
+    return with_safe_texts(EpisodeRecord(**dict(row)))
 
 
 class Library:
@@ -96,11 +93,11 @@ class Library:
 
     def episodes(self) -> list[EpisodeRecord]:
         rows = self.db.execute("SELECT * FROM episodes ORDER BY published DESC, guid").fetchall()
-        return [EpisodeRecord(**dict(row)).made_safe() for row in rows]
+        return [record(row) for row in rows]
 
     def get(self, guid: str) -> EpisodeRecord | None:
         row = self.db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
-        return EpisodeRecord(**dict(row)) if row else None
+        return record(row) if row else None
 
     def get_for_source(self, source: str) -> EpisodeRecord | None:
         """The episode made from SOURCE before (looked up by source; its guid may differ)."""
@@ -108,16 +105,16 @@ class Library:
 
     def find_by_source(self, source: str) -> EpisodeRecord | None:
         row = self.db.execute("SELECT * FROM episodes WHERE source = ?", (source,)).fetchone()
-        return EpisodeRecord(**dict(row)) if row else None
+        return record(row) if row else None
 
-    def put(self, record: EpisodeRecord) -> None:
-        record = record.made_safe()
+    def put(self, episode: EpisodeRecord) -> None:
+        episode = with_safe_texts(episode)
         columns = list(EpisodeRecord.__dataclass_fields__)
         placeholders = ", ".join("?" for _ in columns)
         with self.db:
             self.db.execute(
                 f"INSERT OR REPLACE INTO episodes ({', '.join(columns)}) VALUES ({placeholders})",
-                [getattr(record, c) for c in columns],
+                [getattr(episode, c) for c in columns],
             )
 
     def delete(self, guid: str) -> None:

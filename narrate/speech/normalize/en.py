@@ -400,7 +400,7 @@ CALL_LETTERS = re.compile(r"^[KW][A-Z]{3}$")  # US broadcast stations: KFSM, WUS
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str] | dict[str, float]:
+def english_words() -> dict[str, float]:
     """wordninja's list of English words (already a dependency, for web addresses)."""
     import wordninja
 
@@ -457,11 +457,9 @@ def in_capital_run(m: re.Match[str]) -> bool:
     inside a sentence: "QUIET CAR"): then it is a word in capitals, not an initialism."""
     left = before(m).rstrip().rsplit(None, 1)
     right = after(m).lstrip().split(None, 1)
-    neighbours = [left[-1] if left else "", right[0] if right else ""]
-    return any(
-        CAPITAL_WORD.fullmatch(word.strip('.,:;!?"“”()')) and len(word.strip('.,:;!?"“”()')) >= 3
-        for word in neighbours
-    )
+    neighbours = (left[-1] if left else "", right[0] if right else "")
+    bare = (word.strip('.,:;!?"“”()') for word in neighbours)
+    return any(len(word) >= 3 and CAPITAL_WORD.fullmatch(word) for word in bare)
 
 
 def make_acronym_handler(shouting: bool):
