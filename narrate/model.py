@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote")
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "cell", "code")
 
 # What XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/FFFF),
 # and the C1 controls, which no text meant to be read holds.
@@ -37,6 +37,8 @@ def with_safe_texts(item: Any) -> Any:
 def count_words(text: str) -> int:
     """Words in TEXT: space-separated ones, and for Chinese, Japanese, Thai and the like
     (written without spaces) one per two characters."""
+    if not UNSPACED.search(text):
+        return len(text.split())
     total = 0
     for token in text.split():
         unspaced = len(UNSPACED.findall(token))
@@ -58,7 +60,8 @@ class Clip:
 
 @dataclass(frozen=True)
 class Block:
-    """One unit of article text, as written: a heading, paragraph, list item or quote."""
+    """One unit of article text, as written: a heading, paragraph, list item, quote or code
+    listing ("code": kept with its lines, announced rather than read aloud)."""
 
     kind: str
     text: str
@@ -79,7 +82,8 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return sum(count_words(block.text) for block in self.blocks)
+        """Words a listener will hear from the body (code listings are not read)."""
+        return sum(count_words(block.text) for block in self.blocks if block.kind != "code")
 
     def made_safe(self) -> Article:
         """This article with every text cleaned of what XML cannot carry (see safe_text): a

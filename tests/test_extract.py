@@ -412,3 +412,114 @@ def test_inline_links_with_junk_classes_stay_in_their_sentence():
         "</article>"
     )
     assert "I am a rather elderly man" in spoken(extract(html))
+
+
+def test_a_code_listing_is_kept_in_the_article_and_spoken_as_a_note():
+    from narrate.speech.script import build_script
+
+    listing = "<pre><code>def add(x, y):\n    return x + y\n\nprint(add(40, 2))</code></pre>"
+    html = page(
+        f"<article><h1>Council approves plan</h1><p>{STORY[0]}</p>{listing}"
+        f"<pre><code>$ python add.py\n42</code></pre><p>{STORY[1]}</p><p>{STORY[2]}</p></article>"
+    )
+    article = extract(html)
+    code = [b for b in article.blocks if b.kind == "code"]
+    assert code and "    return x + y" in code[0].text.split("\n")  # lines and indents kept
+    assert article.word_count == sum(len(s.split()) for s in STORY)  # code is not heard
+    spoken_lines = [s.spoken for s in build_script(article, intro=False, outro=False).sentences]
+    assert not any("return" in line for line in spoken_lines)
+    notes = [line for line in spoken_lines if "code listing" in line]
+    assert len(notes) == 1  # two listings in a row: one note
+
+
+def test_a_markdown_fenced_listing_is_a_code_block():
+    article = parse_text(
+        "# Plan\n\n" + STORY[0] + "\n\n```python\nx = 1\n\nprint(x)\n```\n\n" + STORY[1] + "\n"
+    )
+    assert [b.kind for b in article.blocks] == ["paragraph", "code", "paragraph"]
+    assert article.blocks[1].text == "x = 1\n\nprint(x)"
+
+
+def test_a_quote_keeps_the_text_between_its_paragraphs():
+    quote = (
+        "<blockquote><a href='/ann'>Ann</a> wrote:<ul><li>The buses should run all night, "
+        "every night, from the first day.</li></ul><p>I agree with every word of that.</p>"
+        "Bob wrote:<ul><li>Nobody asked the northern districts what they wanted.</li></ul>"
+        "</blockquote>"
+    )
+    html = page(f"<article><h1>Council approves plan</h1>{paragraphs()}{quote}</article>")
+    text = spoken(extract(html))
+    for part in ("Ann wrote:", "run all night", "every word of that", "Bob wrote:", "Nobody"):
+        assert part in text
+
+
+def test_a_video_players_controls_are_not_read():
+    controls = "".join(
+        f"<div>{label}</div>"
+        for label in [
+            "Captions Not Available", "Settings", "Full Screen", "Embed", "Video Quality",
+            "Auto", "High (HD)", "Medium", "Low", "Closed Caption Settings", "Back",
+        ]
+    )  # fmt: skip
+    html = page(f"<article><h1>Council approves plan</h1>{controls}{paragraphs()}</article>")
+    text = spoken(extract(html))
+    assert STORY[0] in text
+    assert "Full Screen" not in text and "Video Quality" not in text
+
+
+def test_a_layout_tables_short_cells_are_not_taken_for_controls():
+    cells = "".join(f"<tr><td>App {n}</td><td>{n}.5 MB</td></tr>" for n in range(1, 6))
+    html = page(
+        f"<article><h1>Council approves plan</h1>{paragraphs()}<table>{cells}</table>"
+        f"<p>{STORY[0]} Again.</p></article>"
+    )
+    text = spoken(extract(html))
+    assert "App 3" in text and "3.5 MB" in text
+
+
+def test_trailing_excerpts_cut_mid_sentence_are_other_stories():
+    excerpts = "".join(
+        f"<div class='card'><p>{text}</p></div>"
+        for text in [
+            "The actor best known for his starring role in a long-running sitcom died on "
+            "Tuesday at the age of sixty nine, a publicist for his son said, adding that",
+            "The president-elect offered a congressman from Montana the job of interior "
+            "secretary in his administration, senior advisers said on Tuesday, though he",
+            "The eastern half of the city has fallen and military activities there have "
+            "stopped, according to the country's ambassador to the United Nations, who",
+            "The founder of a chain of yoga studios was found dead in a home in San Diego "
+            "under what the police department called suspicious circumstances, and the",
+            "Frito-Lay is closing the bag on its popular commercials for the championship "
+            "game this year, and several other advertisers have also announced that",
+        ]
+    )
+    html = page(f"<article><h1>Council approves plan</h1>{paragraphs()}</article>{excerpts}")
+    text = spoken(extract(html))
+    assert STORY[2] in text
+    assert "publicist" not in text and "Frito-Lay" not in text
+
+
+def test_a_story_cut_short_by_the_first_extractor_gets_a_second_opinion(monkeypatch):
+    import trafilatura
+
+    story = [f"{STORY[n % 3]} This was point {n} of the report." for n in range(12)]
+    html = page(
+        "<article><h1>Council approves plan</h1>"
+        + "".join(f"<p>{text}</p>" for text in story)
+        + "</article>"
+    )
+    real = trafilatura.bare_extraction
+    calls = []
+
+    def cut_short(source, **options):  # trafilatura keeping a third of a story
+        calls.append(source)
+        doc = real(source, **options)
+        if len(calls) == 1:
+            for element in list(doc.body)[3:]:
+                doc.body.remove(element)
+        return doc
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", cut_short)
+    text = spoken(extract(html))
+    assert len(calls) == 2  # the second opinion was asked…
+    assert "point 11 of the report" in text  # …and its longer story taken

@@ -95,7 +95,7 @@ def pause_after(kind: str, next_kind: str | None, pauses: dict[str, float]) -> f
         return pauses["intro"]
     if kind == "heading" or next_kind == "heading":
         return pauses["heading"]
-    if kind == "list_item" and next_kind == "list_item":
+    if kind == next_kind and kind in ("list_item", "cell"):
         return (pauses["sentence"] + pauses["paragraph"]) / 2
     return pauses["paragraph"]
 

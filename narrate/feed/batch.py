@@ -264,7 +264,9 @@ def run_job(
         author=article.author,
         site=article.site,
         published=article.date or first_seen,
-        excerpt=excerpt(" ".join(b.text for b in article.blocks if b.kind != "heading")),
+        excerpt=excerpt(
+            " ".join(b.text for b in article.blocks if b.kind not in ("heading", "code"))
+        ),
         narration_key=job.key,
         audio=audio_name,
         mime=fmt.mime,

@@ -1,4 +1,5 @@
-"""trafilatura's XML body → blocks: headings, paragraphs, list items, quotes and tables.
+"""trafilatura's XML body → blocks: headings, paragraphs, list items, quotes, tables and
+code listings.
 
 Words stay apart wherever the page breaks them (a line break, a table cell, a list item, the
 end of a link), text between body elements is kept, and tables are read as a listener can
@@ -45,6 +46,26 @@ def text_of(element: Any) -> str:
     return clean_inline("".join(parts))
 
 
+def code_text(element: Any) -> str:
+    """A code listing's text with its lines kept (the page's line breaks, not collapsed)."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if child.tag == "lb":
+                parts.append("\n")
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    text = re.sub(r"[\u200b\u200c\u200d\ufeff\u00ad]", "", "".join(parts))
+    lines = [line.rstrip() for line in text.replace("\r", "").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
 def glued(link: Any, tail: str | None) -> bool:
     """Whether a link's text runs straight into the next word ("Rosso" + "http://…")."""
     text = "".join(link.itertext())
@@ -81,6 +102,37 @@ def body_blocks(body: Any) -> list[Block]:
         if text and clean_inline(text):
             blocks.append(Block("paragraph", clean_inline(text)))
 
+    def quote_blocks(quote: Any) -> None:
+        """A quote's paragraphs and list items, and the text between them ("Ann wrote:")."""
+        if not any(child.tag in ("p", "list", "quote", "head") for child in quote):
+            add("quote", quote)
+            return
+        run = [quote.text or ""]
+
+        def flush() -> None:
+            text = clean_inline("".join(run))
+            if text:
+                blocks.append(Block("quote", text))
+            run.clear()
+
+        for child in quote:
+            if child.tag in ("p", "head"):
+                flush()
+                add("quote", child)
+            elif child.tag == "list":
+                flush()
+                for item in child.iter("item"):
+                    add("quote", item)
+            elif child.tag == "quote":
+                flush()
+                quote_blocks(child)
+            else:
+                run.append(text_of(child))
+                if child.tag == "ref" and glued(child, child.tail):
+                    run.append(" ")
+            run.append(child.tail or "")
+        flush()
+
     loose(body.text)
     for element in body:
         tag = element.tag
@@ -90,20 +142,22 @@ def body_blocks(body: Any) -> list[Block]:
             for item in element.iter("item"):
                 add("list_item", item)
         elif tag == "quote":
-            paragraphs = element.findall(".//p")
-            for part in paragraphs or [element]:
-                add("quote", part)
+            quote_blocks(element)
         elif tag == "table":
             blocks.extend(table_blocks(element))
         elif tag in ("p", "div"):
             add("paragraph", element)
+        elif tag == "code":  # a listing: kept as the article's, spoken as a note (script)
+            listing = code_text(element)
+            if listing.strip():
+                blocks.append(Block("code", listing))
         loose(element.tail)
     return blocks
 
 
 def table_blocks(table: Any) -> list[Block]:
     """A data table row by row, each cell named by its column's header; a layout table's cells
-    as paragraphs."""
+    one by one (kind "cell": short by nature, and never taken for a menu)."""
     rows = [[text_of(cell) for cell in row.iter("cell")] for row in table.iter("row")]
     rows = [row for row in rows if any(row)]
     if not rows:
@@ -123,7 +177,7 @@ def table_blocks(table: Any) -> list[Block]:
             if cells:
                 spoken.append(Block("paragraph", ". ".join(end_cells(cells)) + "."))
         return spoken
-    return [Block("paragraph", cell) for row in rows for cell in row if cell]
+    return [Block("cell", cell) for row in rows for cell in row if cell]
 
 
 def end_cells(cells: list[str]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,11 +12,25 @@ from .blocks import body_blocks, clean_inline
 from .bylines import byline, jsonld_items, jsonld_people, jsonld_publishers, split_authors
 from .fetch import Page
 from .junk import filter_blocks, is_junk_text
+from .metadata import page_metadata
 from .prune import prune_furniture
 
 __all__ = ["Article", "Block", "extract", "extract_page", "parse_text"]
 
 MIN_ARTICLE_WORDS = 15
+# A second opinion (Readability's algorithm) is asked only when the page's paragraphs hold this
+# many times the words of the story found, and taken when its story is that much longer.
+SECOND_OPINION_RATIO = 1.6
+SECOND_OPINION_MIN_EXTRA = 100  # words
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": True,
+    "include_formatting": False,
+    "deduplicate": False,
+    "with_metadata": False,
+}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -32,7 +45,6 @@ def extract(html: str, url: str | None = None) -> Article:
     """Extract the spoken article from an HTML page."""
     import lxml.html
     import trafilatura
-    from trafilatura.metadata import extract_metadata
 
     if not html or not html.strip():
         raise ExtractError("the page is empty")
@@ -46,37 +58,24 @@ def extract(html: str, url: str | None = None) -> Article:
     except (ValueError, lxml.etree.ParserError) as exc:
         raise ExtractError(f"cannot parse the page as HTML: {exc}") from None
 
-    # The date from the page's metadata and markup: htmldate's search of the free text
-    # (dateparser) took half of all extraction time, for dates news pages declare anyway.
-    meta = extract_metadata(
-        copy.deepcopy(tree),
-        default_url=url,
-        date_config={"original_date": True, "extensive_search": False},
-        extensive=False,
-    )
+    items = jsonld_items(tree)
+    people = jsonld_people(items)
+    meta = page_metadata(tree, url, need_author=not people)
     prune_furniture(tree)
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=True,
-        include_formatting=False,
-        deduplicate=False,
-        with_metadata=False,
-    )
+    paragraph_words = count_words(" ".join(tree.xpath("//p//text()")))
+    doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     title = clean_inline(meta.title or "") if meta else ""
     blocks = body_blocks(doc.body if doc is not None else None)
     lang = page_language(tree, " ".join(b.text for b in blocks[:8]))
     blocks = filter_blocks(blocks, title, lang)
-    if sum(count_words(b.text) for b in blocks) < MIN_ARTICLE_WORDS:
+    if paragraph_words > far_longer(spoken_words(blocks)):
+        blocks = second_opinion(html, parser, url, blocks, title, lang)
+    if spoken_words(blocks) < MIN_ARTICLE_WORDS:
         raise ExtractError("no article text found on the page")
 
-    items = jsonld_items(tree)
     address = canonical_url(meta.url if meta else None, url)
     authors, site = byline(
-        jsonld_people(items) or split_authors(meta.author if meta else None),
+        people or split_authors(meta.author if meta else None),
         (meta.sitename or None) if meta else None,
         jsonld_publishers(items),
         urlsplit(address).hostname if address else None,
@@ -92,6 +91,39 @@ def extract(html: str, url: str | None = None) -> Article:
         blocks=blocks,
     )
     return article.made_safe()
+
+
+def spoken_words(blocks: list[Block]) -> int:
+    return sum(count_words(b.text) for b in blocks if b.kind != "code")
+
+
+def far_longer(words: int) -> float:
+    """The length another story must pass to be taken instead of one of WORDS words."""
+    return SECOND_OPINION_RATIO * words + SECOND_OPINION_MIN_EXTRA
+
+
+def second_opinion(
+    html: str, parser: Any, url: str | None, blocks: list[Block], title: str, lang: str
+) -> list[Block]:
+    """BLOCKS, or the story Readability's algorithm finds on the page when it is far longer
+    (trafilatura cut the story short), read and filtered the same way.
+
+    Readability (the port trafilatura ships, so no new dependency) scores containers by their
+    paragraphs' text and commas and keeps the best one with its siblings: a different failure
+    mode from trafilatura's tree pruning, which is what a second opinion needs."""
+    import lxml.html
+    import trafilatura
+    from trafilatura.readability_lxml import Document
+
+    try:
+        tree = lxml.html.document_fromstring(html, parser=parser)
+        prune_furniture(tree)
+        summary = f"<html><body>{Document(tree).summary()}</body></html>"  # a fragment
+        doc = trafilatura.bare_extraction(summary, url=url, **TRAFILATURA_OPTIONS)
+    except Exception:  # a second opinion that fails changes nothing
+        return blocks
+    other = filter_blocks(body_blocks(doc.body if doc is not None else None), title, lang)
+    return other if spoken_words(other) > far_longer(spoken_words(blocks)) else blocks
 
 
 def canonical_url(claimed: str | None, fetched: str | None) -> str | None:
@@ -171,12 +203,14 @@ def parse_text(text: str, url: str | None = None) -> Article:
 
     The title is the first `# ` heading or the first line; a following "By …" line is the
     author; blank lines separate paragraphs; `#` headings, `-`/`*`/`1.` items and `>` quotes
-    become their own block kinds.
+    become their own block kinds, and a fenced listing (``` or ~~~) a code block.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     paragraphs: list[tuple[str, list[str]]] = []
     current: list[str] = []
     current_kind = "paragraph"
+    fence: str | None = None
+    listing: list[str] = []
 
     def flush() -> None:
         nonlocal current, current_kind
@@ -186,6 +220,18 @@ def parse_text(text: str, url: str | None = None) -> Article:
 
     for raw in lines:
         line = raw.strip()
+        if fence is not None:
+            if line.startswith(fence):
+                paragraphs.append(("code", ["\n".join(listing)]))
+                fence, listing = None, []
+            else:
+                listing.append(raw.rstrip())
+            continue
+        opening = re.match(r"^(`{3,}|~{3,})", line)
+        if opening:
+            flush()
+            fence = opening.group(1)
+            continue
         if not line:
             flush()
             continue
@@ -208,9 +254,13 @@ def parse_text(text: str, url: str | None = None) -> Article:
             flush()
         current.append(line)
     flush()
+    if fence is not None:  # an unclosed fence runs to the end
+        paragraphs.append(("code", ["\n".join(listing)]))
 
     blocks = [
-        Block(kind, clean_inline(MD_EMPHASIS.sub(r"\2", MD_LINK.sub(r"\1", " ".join(parts)))))
+        Block(kind, parts[0].strip("\n"))
+        if kind == "code"
+        else Block(kind, clean_inline(MD_EMPHASIS.sub(r"\2", MD_LINK.sub(r"\1", " ".join(parts)))))
         for kind, parts in paragraphs
     ]
     blocks = [b for b in blocks if b.text and not re.fullmatch(r"[-*_=\s]{3,}", b.text)]
@@ -226,7 +276,7 @@ def parse_text(text: str, url: str | None = None) -> Article:
     ):
         author = re.sub(r"^by\s+", "", blocks[0].text, flags=re.IGNORECASE)
         blocks = blocks[1:]
-    blocks = [b for b in blocks if not is_junk_text(b.text)]
+    blocks = [b for b in blocks if b.kind == "code" or not is_junk_text(b.text)]
     if not blocks:
         raise ExtractError("no article text found after the title")
     sample = " ".join(b.text for b in blocks[:5])

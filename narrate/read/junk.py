@@ -54,6 +54,14 @@ JUNK_TEXT_MAX_WORDS = 60
 TEASER_MAX_WORDS = 30
 # A block repeated this often is furniture (a repeated label or promo), not a repeated line.
 REPEATED_FURNITURE = 3
+# This many short labels in a row are controls or a menu (a video player's settings, a list
+# of sections), not story: no story runs that many unpunctuated scraps of words together.
+CONTROL_RUN = 6
+CONTROL_MAX_WORDS = 5
+# At the end of a page, this many excerpts cut off mid-sentence (most of a trailing run) are
+# other stories' teaser cards, truncated to a word count.
+CUT_EXCERPTS = 4
+CUT_EXCERPT_SHARE = 0.7
 
 
 @cache
@@ -119,20 +127,40 @@ def filter_blocks(blocks: list[Block], title: str, lang: str = "en") -> list[Blo
     """Drop junk blocks, teaser sections, the repeated title, furniture repeats, and trailing
     teasers, headlines and orphan headings."""
     title_key = normalise_key(title)
-    found = [is_junk_text(b.text, lang) or normalise_key(b.text) == title_key for b in blocks]
+    code = [b.kind == "code" for b in blocks]  # a listing is the story's, never junk
+    found = [
+        not listing and (is_junk_text(b.text, lang) or normalise_key(b.text) == title_key)
+        for b, listing in zip(blocks, code, strict=True)
+    ]
     junk = list(found)
     # A short label beside furniture ("Ukraine Daily" above a newsletter form) is furniture.
     for i, block in enumerate(blocks):
         near_junk = (i > 0 and found[i - 1]) or (i + 1 < len(blocks) and found[i + 1])
-        if not junk[i] and block.kind != "heading" and near_junk and is_fragment(block.text):
+        if (
+            not junk[i]
+            and block.kind not in ("heading", "code")
+            and near_junk
+            and is_fragment(block.text)
+        ):
             junk[i] = True
     drop_teaser_sections(blocks, junk, lang)
+    drop_control_runs(blocks, junk)
+    junk = [bad and not listing for bad, listing in zip(junk, code, strict=True)]
     kept = drop_repeats([b for b, bad in zip(blocks, junk, strict=True) if not bad])
     drop_pull_quotes(kept)
-    while kept and (
-        kept[-1].kind == "heading"
-        or is_truncated_teaser(kept[-1].text)
-        or (kept[-1].kind != "list_item" and is_headline(kept[-1].text) and len(kept) > 1)
+    drop_cut_excerpts(kept)
+    while (
+        kept
+        and kept[-1].kind != "code"
+        and (
+            kept[-1].kind == "heading"
+            or is_truncated_teaser(kept[-1].text)
+            or (
+                kept[-1].kind not in ("list_item", "cell")
+                and is_headline(kept[-1].text)
+                and len(kept) > 1
+            )
+        )
     ):
         kept.pop()
     return kept
@@ -153,6 +181,50 @@ def drop_teaser_sections(blocks: list[Block], junk: list[bool], lang: str) -> No
                 junk[i] = True
 
 
+def is_label(block: Block) -> bool:
+    """A scrap of a few words without a sentence's end ("Full Screen", "High (HD)")."""
+    return (
+        block.kind in ("paragraph", "heading")
+        and count_words(block.text) <= CONTROL_MAX_WORDS
+        and not re.search(r"[.!?:;\"”。！？]$", block.text.strip())
+    )
+
+
+def drop_control_runs(blocks: list[Block], junk: list[bool]) -> None:
+    """Mark runs of CONTROL_RUN or more labels in a row as junk (player controls, menus)."""
+    start = 0
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and is_label(blocks[end]):
+            end += 1
+        if end - start >= CONTROL_RUN:
+            junk[start:end] = [True] * (end - start)
+        start = max(end, start + 1)
+
+
+def ends_mid_sentence(block: Block) -> bool:
+    text = block.text.strip()
+    return (
+        block.kind == "paragraph"
+        and count_words(text) > 14
+        and not re.search(r"[.!?…\"”’'»)\]。！？]$", text)
+    )
+
+
+def drop_cut_excerpts(blocks: list[Block]) -> None:
+    """Remove, in place, a trailing run of teaser excerpts: from the first block of the run that
+    ends mid-sentence, most of the rest (CUT_EXCERPT_SHARE), and at least CUT_EXCERPTS, do too."""
+    cut = 0
+    start = None
+    for i in range(len(blocks) - 1, -1, -1):
+        if ends_mid_sentence(blocks[i]):
+            cut += 1
+            if cut >= CUT_EXCERPTS and cut >= CUT_EXCERPT_SHARE * (len(blocks) - i):
+                start = i
+    if start is not None and start > 0:
+        del blocks[start:]
+
+
 def drop_repeats(blocks: list[Block]) -> list[Block]:
     """Drop a repeat only where it is furniture: the same block again right after itself
     (a page drawn twice), or a short block the page repeats many times (a label, a promo).
@@ -163,7 +235,7 @@ def drop_repeats(blocks: list[Block]) -> list[Block]:
     seen: set[str] = set()
     previous = None
     for block, key in zip(blocks, keys, strict=True):
-        repeat = key in seen and len(key) > 20 and block.kind != "heading"
+        repeat = key in seen and len(key) > 20 and block.kind not in ("heading", "code")
         furniture = (
             counts[key] >= REPEATED_FURNITURE and count_words(block.text) <= TEASER_MAX_WORDS
         )

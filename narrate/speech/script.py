@@ -63,10 +63,28 @@ def written_date(iso: str) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+# What a listener hears where the article shows code: a listing read symbol by symbol helps
+# nobody, and silence would hide that the page has something the audio does not.
+CODE_NOTES = {
+    "en": "The article shows a code listing here.",
+    "de": "Der Artikel zeigt hier ein Code-Listing.",
+    "fr": "L'article montre ici un extrait de code.",
+    "es": "El artículo muestra aquí un listado de código.",
+    "uk": "У статті тут наведено фрагмент коду.",
+}
+
+
 def block_texts(article: Article, intro: bool = True, outro: bool = True) -> list[tuple[str, str]]:
-    """(kind, written text) for every block that will be spoken: intro, body, outro."""
+    """(kind, written text) for every block that will be spoken: intro, body, outro. A run of
+    code listings is spoken as one short note in the article's language (none where narrate
+    has no note in that language)."""
     texts = [("intro", intro_text(article))] if intro else []
-    texts += [(block.kind, block.text) for block in article.blocks]
+    note = CODE_NOTES.get((article.lang or "en").split("-")[0].lower())
+    for block in article.blocks:
+        if block.kind != "code":
+            texts.append((block.kind, block.text))
+        elif note and (not texts or texts[-1] != ("code", note)):
+            texts.append(("code", note))
     if outro:
         texts.append(("outro", outro_text(article)))
     return texts
