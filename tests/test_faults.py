@@ -371,13 +371,15 @@ def test_a_deleted_audio_file_is_never_dropped_silently(tmp_path, server, publis
         ("engine", '"nope"', "engine"),
         ("image", '"../../etc/passwd"', "image"),
         ("loudness", "-100", "loudness"),
+        ("datelines", '"no"', "datelines"),
     ],
 )
 def test_feed_settings_are_checked_when_read(tmp_path, published, setting, value, named):
     config = published / "feed.toml"
     text = config.read_text()
     lines = [line for line in text.splitlines() if not line.startswith(f"{setting} =")]
-    section = "[narration]" if setting in ("loudness", "bitrate", "engine") else "[feed]"
+    narration = ("loudness", "bitrate", "engine", "datelines")
+    section = "[narration]" if setting in narration else "[feed]"
     lines.insert(lines.index(section) + 1, f"{setting} = {value}")
     config.write_text("\n".join(lines) + "\n")
     result = run(tmp_path, "feed", "update", str(published))

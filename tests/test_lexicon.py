@@ -96,15 +96,20 @@ def test_load_by_extension():
 def test_cli_lexicon_and_changes():
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["script", str(SAMPLE_HTML), "--lexicon", str(SAMPLES / "pronunciations.toml")]
-    )
+        cli,
+        [
+            "script", str(SAMPLE_HTML), "--engine", "espeak",
+            "--lexicon", str(SAMPLES / "pronunciations.toml"),
+        ],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "the U N Command (Unc)" in result.output
 
-    changes = runner.invoke(cli, ["script", str(SAMPLE_HTML), "--changes"])
+    changes = runner.invoke(cli, ["script", str(SAMPLE_HTML), "--changes", "--engine", "espeak"])
     assert changes.exit_code == 0
     lines = changes.output.strip().splitlines()
     assert "1:221\tU.S. → U S" in lines
+    assert "0:108\tKyiv → Keev" in lines  # the news-names list, listed like any rewrite
     assert "2:20\t1950 → nineteen fifty" in lines
     assert lines[-1].endswith("rewrites")
 

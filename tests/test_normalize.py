@@ -109,9 +109,9 @@ ABBREVIATIONS = cases("""
 U.S. Defense Secretary => U S Defense Secretary
 aid to the U.S. => aid to the U S.
 U.K. officials => U K officials
-Gen. Valerii Zaluzhnyi => General Valerii Zaluzhnyi
+Gen. Valerii Zaluzhnyi => General Valerii Zahloozhnee
 Lt. Col. Vasyliuk => Lieutenant Colonel Vasyliuk
-Maj. Gen. Budanov => Major General Budanov
+Maj. Gen. Budanov => Major General Boodahnov
 Sen. Schumer => Senator Schumer
 Rep. Johnson => Representative Johnson
 Gov. Newsom => Governor Newsom
@@ -289,7 +289,7 @@ def test_long_unformatted_numbers_are_read_digit_by_digit():
     [
         ("WASHINGTON (CNN) — The talks resume.", "Washington, C N N: The talks resume."),
         ("NEW YORK (Reuters) - Stocks rose.", "New York, Reuters: Stocks rose."),
-        ("KYIV, Ukraine — Russia attacked.", "Kyiv, Ukraine: Russia attacked."),
+        ("KYIV, Ukraine — Russia attacked.", "Keev, Ukraine: Russia attacked."),
         ("MOSCOW — The Kremlin said.", "Moscow: The Kremlin said."),
         ("US — the talks went on.", "U S, the talks went on."),
         ("QUIET CAR rules apply on the line.", "Quiet Car rules apply on the line."),

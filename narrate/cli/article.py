@@ -81,7 +81,13 @@ def article(
 
     quiet = is_quiet(ctx, quiet)
     cores = ctx.with_resource(core_budget(params["jobs"]))
-    options = make_options(params["lang"], params["lexicon_path"], params["date_order"], engine)
+    options = make_options(
+        params["lang"],
+        params["lexicon_path"],
+        params["date_order"],
+        engine,
+        datelines=not params["no_dateline"],
+    )
     suffix = FORMATS[params["audio_format"] or "mp3"].suffix
     named = output.with_suffix(suffix) if output is not None and not output.suffix else output
     mastering = make_master_options(
@@ -100,6 +106,7 @@ def article(
         "lang": params["lang"],
         "lexicon": hashlib.sha256(lexicon.read_bytes()).hexdigest() if lexicon else None,
         "date_order": params["date_order"],
+        "datelines": not params["no_dateline"],
         "outro": not params["no_outro"],
         "engine": engine,
         "voice": voice,
@@ -157,13 +164,15 @@ def article(
     type=click.Choice(ENGINE_NAMES),
     default="piper",
     show_default=True,
-    help="The engine the script is for (only Piper reads PLS phonemes).",
+    help="The engine the script is for (Piper reads phonemes: initialisms, the news names "
+    "and PLS phonemes are given to it as IPA).",
 )
 def script(
     source: str,
     lang: str | None,
     lexicon_path: Path | None,
     date_order: str,
+    no_dateline: bool,
     no_intro: bool,
     changes: bool,
     engine: str,
@@ -177,7 +186,7 @@ def script(
     from ..pipeline import load_article
     from ..speech.script import build_script, list_changes, render_script
 
-    options = make_options(lang, lexicon_path, date_order, engine)
+    options = make_options(lang, lexicon_path, date_order, engine, datelines=not no_dateline)
     article = load_article(source)
     if not changes:
         rendered = render_script(build_script(article, intro=not no_intro, options=options))

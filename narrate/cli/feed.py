@@ -24,6 +24,12 @@ def narration_overrides(func: Any) -> Any:
             click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Speech engine."),
             click.option("--voice", help="Voice for the engine."),
             click.option("--lang", help="Language of the articles (default: each page's own)."),
+            click.option(
+                "--dateline/--no-dateline",
+                "datelines",
+                default=None,
+                help="Read or leave out a story's opening dateline (default: read).",
+            ),
             click.option("--loudness", type=click.FloatRange(-40, -5), help="Target LUFS."),
             click.option("--bitrate", help="Audio bitrate, e.g. 64k."),
             click.option(
@@ -64,6 +70,7 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
         "engine": "engine",
         "voice": "voice",
         "lang": "lang",
+        "datelines": "datelines",
         "loudness": "loudness",
         "bitrate": "bitrate",
         "format_": "format",

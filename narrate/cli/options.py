@@ -14,7 +14,12 @@ ENGINE_NAMES = ["piper", "espeak", "gtts"]
 
 
 def speech_options(func: Any) -> Any:
-    """--lang, --lexicon and --date-order: how the text is rewritten for speech."""
+    """--lang, --lexicon, --date-order and --no-dateline: how the text is rewritten for speech."""
+    func = click.option(
+        "--no-dateline",
+        is_flag=True,
+        help='Leave out a story\'s opening dateline ("WASHINGTON (CNN) —") instead of reading it.',
+    )(func)
     func = click.option(
         "--date-order",
         type=click.Choice(["mdy", "dmy", "ymd"]),
@@ -32,13 +37,21 @@ def speech_options(func: Any) -> Any:
 
 
 def make_options(
-    lang: str | None, lexicon_path: Path | None, date_order: str, engine: str = "piper"
+    lang: str | None,
+    lexicon_path: Path | None,
+    date_order: str,
+    engine: str = "piper",
+    datelines: bool = True,
 ):
+    """The SpeechOptions for these choices; Piper is given phonemes where they read better."""
     from ..speech.normalize import load_lexicon
     from ..speech.script import SpeechOptions
 
-    lexicon = load_lexicon(lexicon_path, phonemes=engine == "piper") if lexicon_path else None
-    return SpeechOptions(lang=lang, lexicon=lexicon, date_order=date_order)
+    phonemes = engine == "piper"
+    lexicon = load_lexicon(lexicon_path, phonemes=phonemes) if lexicon_path else None
+    return SpeechOptions(
+        lang=lang, lexicon=lexicon, date_order=date_order, datelines=datelines, phonemes=phonemes
+    )
 
 
 def quiet_option(func: Any) -> Any:

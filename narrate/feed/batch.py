@@ -172,7 +172,12 @@ def prepare_job(
 
     try:
         article = load_article(source)
-        script = build_script(article, options=SpeechOptions(lang=config.lang or None))
+        options = SpeechOptions(
+            lang=config.lang or None,
+            datelines=config.datelines,
+            phonemes=config.engine == "piper",
+        )
+        script = build_script(article, options=options)
         engine = engine_for(config, script.lang, cores)
         key = narration_key(script, engine.name, engine.voice, master_options(config).settings())
     except NarrateError as exc:

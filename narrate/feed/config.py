@@ -60,6 +60,7 @@ class FeedConfig:
     engine: str = "piper"
     voice: str = ""
     lang: str = ""  # article language override; empty: each page's own
+    datelines: bool = True  # read a story's opening dateline ("WASHINGTON (CNN) —")
     loudness: float = -16.0
     bitrate: str = "64k"
     format: str = "mp3"
@@ -127,6 +128,7 @@ ENGINE_NAMES = ("piper", "espeak", "gtts")
 FIELD_TYPES: dict[str, type] = {
     "explicit": bool,
     "locked": bool,
+    "datelines": bool,
     "loudness": float,
 }
 FIELD_TYPES.update(
@@ -185,7 +187,7 @@ def load_config(folder: Path) -> FeedConfig:
     return config
 
 
-NARRATION_KEYS = ("engine", "voice", "lang", "loudness", "bitrate", "format")
+NARRATION_KEYS = ("engine", "voice", "lang", "datelines", "loudness", "bitrate", "format")
 
 
 def save_config(folder: Path, config: FeedConfig) -> None:

@@ -13,11 +13,22 @@ from .segment import split_sentences
 
 @dataclass(frozen=True)
 class SpeechOptions:
-    """How text is turned into speech text: language, user lexicon, numeric date order."""
+    """How text is turned into speech text: language, user lexicon, numeric date order,
+    whether a dateline is read, and whether the engine reads IPA phonemes (Piper)."""
 
     lang: str | None = None
     lexicon: Lexicon | None = None
     date_order: str = "mdy"
+    datelines: bool = True
+    phonemes: bool = False
+
+    def normalize_args(self) -> dict[str, object]:
+        return {
+            "lexicon": self.lexicon,
+            "date_order": self.date_order,
+            "datelines": self.datelines,
+            "phonemes": self.phonemes,
+        }
 
 
 def intro_text(article: Article) -> str:
@@ -104,9 +115,7 @@ def build_script(
     for kind, text in block_texts(article, intro, outro):
         sentences = []
         for written in split_sentences(text):
-            spoken = normalize(
-                written, language, lexicon=options.lexicon, date_order=options.date_order
-            )
+            spoken = normalize(written, language, **options.normalize_args())
             if spoken.strip(" .,;:!?\"'“”‘’()-"):
                 sentences.append(Sentence(written, spoken))
         if sentences:
@@ -141,9 +150,7 @@ def list_changes(
             start = text.find(sentence, cursor)
             start = cursor if start < 0 else start
             cursor = start + len(sentence)
-            _, changes = normalize_with_changes(
-                sentence, language, lexicon=options.lexicon, date_order=options.date_order
-            )
+            _, changes = normalize_with_changes(sentence, language, **options.normalize_args())
             placed += [PlacedChange(number, start + c.start, c) for c in changes]
     return placed
 

@@ -29,10 +29,17 @@ def normalize_with_changes(
     *,
     lexicon: Lexicon | None = None,
     date_order: str = "mdy",
+    phonemes: bool = False,
+    datelines: bool = True,
 ) -> tuple[str, list[Change]]:
-    """Normalise TEXT and list every rewrite (position in TEXT, written form, spoken form)."""
+    """Normalise TEXT and list every rewrite (position in TEXT, written form, spoken form).
+
+    PHONEMES: the engine reads IPA as `[[ … ]]` (Piper): English names of the news list and
+    spelled initialisms are given as phonemes. DATELINES: read a story's opening dateline
+    ("WASHINGTON (CNN) —" → "Washington, C N N:"); without, it is left out."""
     from .en import normalize_text as normalize_english
     from .en import prepare_with_positions
+    from .names import news_names
     from .other import SUPPORTED
     from .other import normalize_text as normalize_other
 
@@ -44,13 +51,14 @@ def normalize_with_changes(
     if lexicon is not None:
         lexicon.apply(sentence)
     if code == "en":
-        normalize_english(sentence, date_order)
+        normalize_english(sentence, date_order, datelines, news_names().apply)
     elif code in SUPPORTED:
         normalize_other(sentence, code)
     elif code not in _warned:
         _warned.add(code)
         log.warning("no text normalisation for language %r; text is spoken as written", code)
-    changes = sentence.changes()
+    phonemes = phonemes and code == "en"
+    changes = sentence.changes(phonemes)
     if origin is not None:  # placed in the text as written, not as prepared
         changes = [
             replace(
@@ -60,7 +68,7 @@ def normalize_with_changes(
             )
             for c in changes
         ]
-    return sentence.render(), changes
+    return sentence.render(phonemes), changes
 
 
 def normalize(
@@ -69,6 +77,10 @@ def normalize(
     *,
     lexicon: Lexicon | None = None,
     date_order: str = "mdy",
+    phonemes: bool = False,
+    datelines: bool = True,
 ) -> str:
     """Rewrite TEXT as a newsreader would say it ("Nov. 14" → "November fourteenth")."""
-    return normalize_with_changes(text, lang, lexicon=lexicon, date_order=date_order)[0]
+    return normalize_with_changes(
+        text, lang, lexicon=lexicon, date_order=date_order, phonemes=phonemes, datelines=datelines
+    )[0]

@@ -11,7 +11,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-Handler = Callable[[re.Match[str]], "str | None"]
+from .phonemes import as_phonemes, spelled_as_phonemes
+
+# A handler returns the spoken form, or (spoken form, IPA) where phonemes can say it better
+# (engines that read them get the IPA: see render), or None to decline the match.
+Handler = Callable[[re.Match[str]], "str | tuple[str, str] | None"]
 Rule = tuple[re.Pattern[str], Handler]
 
 
@@ -32,6 +36,7 @@ class Piece:
     start: int
     spoken: str | None = None  # None: not yet rewritten
     rule: str = ""
+    phonemes: str | None = None  # IPA, for engines that read phonemes
 
 
 class Text:
@@ -56,6 +61,9 @@ class Text:
                 spoken = handler(match)
                 if spoken is None:
                     continue
+                ipa = None
+                if isinstance(spoken, tuple):
+                    spoken, ipa = spoken
                 if match.start() > position:
                     result.append(Piece(text[position : match.start()], piece.start + position))
                 result.append(
@@ -64,6 +72,7 @@ class Text:
                         piece.start + match.start(),
                         spoken,
                         name or handler.__name__,
+                        ipa,
                     )
                 )
                 position = match.end()
@@ -77,12 +86,14 @@ class Text:
         for pattern, handler in rules:
             self.apply(pattern, handler)
 
-    def render(self) -> str:
-        """Join the pieces, keeping spoken words apart from neighbouring letters and digits."""
+    def render(self, phonemes: bool = False) -> str:
+        """Join the pieces, keeping spoken words apart from neighbouring letters and digits.
+        With PHONEMES (an engine that reads IPA), rewrites say their IPA as `[[ … ]]` and
+        spelled initialisms are given as phonemes too."""
         out: list[str] = []
         previous = ""
         for piece in self.pieces:
-            chunk = piece.text if piece.spoken is None else piece.spoken
+            chunk = piece_text(piece, phonemes)
             if not chunk:
                 continue
             if previous and (
@@ -98,12 +109,23 @@ class Text:
             previous = chunk
         return tidy("".join(out))
 
-    def changes(self) -> list[Change]:
+    def changes(self, phonemes: bool = False) -> list[Change]:
         return [
-            Change(p.start, p.start + len(p.text), p.text, p.spoken, p.rule)
+            Change(p.start, p.start + len(p.text), p.text, piece_text(p, phonemes), p.rule)
             for p in self.pieces
             if p.spoken is not None and p.spoken != p.text
         ]
+
+
+def piece_text(piece: Piece, phonemes: bool = False) -> str:
+    """What PIECE says: its text, its spoken form, or (PHONEMES) its IPA."""
+    if piece.spoken is None:
+        return piece.text
+    if not phonemes:
+        return piece.spoken
+    if piece.phonemes:
+        return as_phonemes(piece.phonemes)
+    return spelled_as_phonemes(piece.spoken)
 
 
 def tidy(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from . import tables
@@ -662,11 +663,26 @@ def _dateline(m: re.Match[str]) -> str | None:
     place = " ".join(
         part.capitalize() if part.isupper() else part for part in m.group("place").split()
     )
+    place = respelled_names(place)
     agency = m.group("agency")
     if agency:
         spoken = agency if not agency.isupper() else (speak_acronym(agency, False) or agency)
         return f"{place}, {spoken}: "
     return f"{place}: "
+
+
+def _no_dateline(m: re.Match[str]) -> str | None:
+    return "" if _dateline(m) is not None else None
+
+
+def respelled_names(text: str) -> str:
+    """TEXT with the news names in it respelled ("Kyiv, Ukraine" → "Keev, Ukraine")."""
+    from .names import news_names
+
+    names = news_names()
+    return names.pattern.sub(
+        lambda m: names.by_written[m.group(1)].spoken + (m.group(2) or ""), text
+    )
 
 
 DATELINE = (
@@ -757,14 +773,21 @@ HAS_WEB = c(r"[@#]|\.[A-Za-z]{2}|www|://")
 HAS_ABBREVIATION = c(r"[A-Za-z]\.|401\(k\)")
 
 
-def normalize_text(text: Text, date_order: str = "mdy") -> None:
-    """Run the English rules over TEXT in place."""
+def normalize_text(
+    text: Text,
+    date_order: str = "mdy",
+    datelines: bool = True,
+    names: Callable[[Text], None] | None = None,
+) -> None:
+    """Run the English rules over TEXT in place: NAMES (the news-names list) after the rules
+    that read a name as their context and before capitals are judged; the dateline reads its
+    own place names. Without DATELINES a dateline is left out."""
     source = text.original
     if HAS_WEB.search(source):
         text.apply_all(WEB_RULES)
     numeric, numbers_, leftovers = rule_set(date_order)
     if source[:1].isupper():
-        text.apply(*DATELINE_RULE, "dateline")
+        text.apply(DATELINE_RULE[0], DATELINE_RULE[1] if datelines else _no_dateline, "dateline")
     has_digit = bool(HAS_DIGIT.search(source))
     if has_digit:
         text.apply_all(PREFIX_RULES)
@@ -775,6 +798,8 @@ def normalize_text(text: Text, date_order: str = "mdy") -> None:
         text.apply_all(numeric[len(TIME_RULES) :])
     if has_digit or any(ch in source for ch in UNICODE_FRACTIONS):
         text.apply_all(numbers_)
+    if names is not None:  # after the rules that read a name as context ("Gen. Budanov")
+        names(text)
     if HAS_CAPS.search(source) or HAS_ROMAN.search(source):
         text.apply_all(ROMAN_RULES)
         text.apply(ACRONYM, make_acronym_handler(is_shouting(source)), "acronym")

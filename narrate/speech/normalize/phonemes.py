@@ -1,0 +1,63 @@
+"""Spoken forms as phonemes, for engines that read IPA (Piper: `[[ phonemes ]]`).
+
+Piper's front end (espeak-ng) ends a sentence after "U.S." before a capitalised word, and
+reads spaced letters ("U S") as separate stressed words; given an initialism as phonemes it
+says it as one word, stress on the last letter (as espeak says "FBI"), inside the sentence.
+The letter names are espeak-ng's (en-us), the phoneme set the Piper voices are trained on.
+"""
+
+from __future__ import annotations
+
+import re
+
+LETTERS_IPA = {
+    "A": "eɪ", "B": "biː", "C": "siː", "D": "diː", "E": "iː", "F": "ɛf", "G": "dʒiː",
+    "H": "eɪtʃ", "I": "aɪ", "J": "dʒeɪ", "K": "keɪ", "L": "ɛl", "M": "ɛm", "N": "ɛn",
+    "O": "oʊ", "P": "piː", "Q": "kjuː", "R": "ɑːɹ", "S": "ɛs", "T": "tiː", "U": "juː",
+    "V": "viː", "W": "dʌbəljuː", "X": "ɛks", "Y": "waɪ", "Z": "ziː",
+}  # fmt: skip
+VOWELS = "aeiouɑɐɒæɔəɛɜɪʊʌ"
+# Spaced capitals as the normaliser spells an initialism ("U S", "C E O's").
+LETTER_RUN = re.compile(r"(?<![\w'’])(?:[A-Z] )+[A-Z](?:['’]s)?(?![\w'’])")
+
+
+def stressed(ipa: str, mark: str) -> str:
+    """IPA with MARK (ˈ or ˌ) before its first vowel, as espeak-ng places stress."""
+    for i, ch in enumerate(ipa):
+        if ch in VOWELS:
+            return ipa[:i] + mark + ipa[i:]
+    return mark + ipa
+
+
+def possessive(ipa: str) -> str:
+    """The 's ending after IPA: ɪz after a sibilant, s after a voiceless sound, else z."""
+    if re.search(r"(?:s|z|ʃ|ʒ|tʃ|dʒ)$", ipa):
+        return ipa + "ɪz"
+    if re.search(r"[ptkfθ]$", ipa):
+        return ipa + "s"
+    return ipa + "z"
+
+
+def letters_ipa(letters: str) -> str:
+    """'U S' → 'jˌuːˈɛs': one word, secondary stress on each letter and primary on the last,
+    a glide (ʲ) after "iː" before a vowel, as espeak-ng says an initialism."""
+    names = letters.replace("’", "'")
+    plural = names.endswith("'s")
+    spelled = names[:-2] if plural else names
+    parts = [LETTERS_IPA[ch] for ch in spelled.split()]
+    out = ""
+    for i, part in enumerate(parts):
+        piece = stressed(part, "ˈ" if i == len(parts) - 1 else "ˌ")
+        if out.endswith("iː") and piece.lstrip("ˈˌ")[:1] in VOWELS:
+            out += "ʲ"
+        out += piece
+    return possessive(out) if plural else out
+
+
+def as_phonemes(ipa: str) -> str:
+    return f"[[ {ipa} ]]"
+
+
+def spelled_as_phonemes(spoken: str) -> str:
+    """SPOKEN with every spelled initialism in it given as Piper phonemes."""
+    return LETTER_RUN.sub(lambda m: as_phonemes(letters_ipa(m.group(0))), spoken)
