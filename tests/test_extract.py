@@ -523,3 +523,11 @@ def test_a_story_cut_short_by_the_first_extractor_gets_a_second_opinion(monkeypa
     text = spoken(extract(html))
     assert len(calls) == 2  # the second opinion was asked…
     assert "point 11 of the report" in text  # …and its longer story taken
+
+
+def test_a_byline_keeps_the_initials_the_page_wrote():
+    head = "<meta name='author' content='Dana A. Ford, James S. A. Corey'>"
+    article = extract(
+        page(f"<article><h1>Council approves plan</h1>{paragraphs()}</article>", head)
+    )
+    assert article.author == "Dana A. Ford and James S. A. Corey"

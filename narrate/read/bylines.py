@@ -95,6 +95,26 @@ def split_authors(author: str | None) -> list[str]:
     return unique(part.strip(" .") for part in parts if part.strip(" ."))
 
 
+def as_written(names: list[str], tree: Any) -> list[str]:
+    """NAMES with the initials' stops the page wrote ("Dana A Ford" → "Dana A. Ford"):
+    trafilatura drops them, and a byline should read as the page has it."""
+    if not any(re.search(r"\b[A-Z]\b", name) for name in names):
+        return names
+    written = " ".join(
+        [str(v) for v in tree.xpath("//meta/@content")]
+        + [str(v) for v in tree.xpath("//*[contains(@class, 'author') or @rel='author']//text()")]
+    )
+    restored = []
+    for name in names:
+        pattern = r"\s*".join(
+            re.escape(word) + (r"\.?" if len(word) == 1 and word.isupper() else "")
+            for word in name.split()
+        )
+        found = re.search(rf"(?<!\w){pattern}(?!\w)", written)
+        restored.append(" ".join(found.group(0).split()) if found else name)
+    return restored
+
+
 def unique(names: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     result = []

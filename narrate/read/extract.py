@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 from ..errors import ExtractError
 from ..model import Article, Block, count_words, safe_text
 from .blocks import body_blocks, clean_inline
-from .bylines import byline, jsonld_items, jsonld_people, jsonld_publishers, split_authors
+from .bylines import (
+    as_written,
+    byline,
+    jsonld_items,
+    jsonld_people,
+    jsonld_publishers,
+    split_authors,
+)
 from .fetch import Page
 from .junk import filter_blocks, is_junk_text
 from .metadata import page_metadata
@@ -75,7 +82,7 @@ def extract(html: str, url: str | None = None) -> Article:
 
     address = canonical_url(meta.url if meta else None, url)
     authors, site = byline(
-        people or split_authors(meta.author if meta else None),
+        people or as_written(split_authors(meta.author if meta else None), tree),
         (meta.sitename or None) if meta else None,
         jsonld_publishers(items),
         urlsplit(address).hostname if address else None,
