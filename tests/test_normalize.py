@@ -71,7 +71,7 @@ from 2pm-5pm => from two PM to five PM
 """)
 MONEY = cases("""
 $1 => one dollar
-$7,667.47 => seven thousand six hundred and sixty seven dollars forty seven cents
+$7,667.47 => seven thousand six hundred sixty seven dollars forty seven cents
 $2.50 => two dollars fifty cents
 $0.50 => fifty cents
 €50 billion => fifty billion euros
@@ -101,7 +101,7 @@ a 10 m wall => a ten meter wall
 25°C => twenty five degrees Celsius
 -5°C => minus five degrees Celsius
 77°F => seventy seven degrees Fahrenheit
-155mm shells => one hundred and fifty five millimeter shells
+155mm shells => one hundred fifty five millimeter shells
 1 km => one kilometer
 3,000 sq km => three thousand square kilometers
 """)
@@ -320,7 +320,7 @@ def test_negative_money_and_impossible_times(written, spoken):
     ("written", "spoken"),
     [
         ("the 300 MW plant", "the three hundred megawatt plant"),
-        ("a 750 kV autotransformer", "a seven hundred and fifty kilovolt autotransformer"),
+        ("a 750 kV autotransformer", "a seven hundred fifty kilovolt autotransformer"),
         ("The 5 km route opened.", "The five kilometer route opened."),
         ("it weighs 5 kg of rice", "it weighs five kilograms of rice"),
         ("40 km away", "forty kilometers away"),

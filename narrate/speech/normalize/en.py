@@ -127,14 +127,14 @@ def money_words(symbol: str, amount: str, scale: str | None, adjective: bool) ->
         main = int(whole or 0)
         parts = []
         if main or not cents:
-            parts.append(f"{integer(whole or '0', True)} {one if main == 1 else many}")
+            parts.append(f"{integer(whole or '0')} {one if main == 1 else many}")
         if cents:
-            parts.append(f"{cardinal(cents, True)} {minor_one if cents == 1 else minor_many}")
+            parts.append(f"{cardinal(cents)} {minor_one if cents == 1 else minor_many}")
         return " ".join(parts)
     if dot and not frac:
         amount = whole
     noun = one if (is_one(amount) or adjective) else many
-    return f"{number(amount, True)} {noun}".strip()
+    return f"{number(amount)} {noun}".strip()
 
 
 MONEY_SYMBOL = r"(?:US\s?\$|[CA]\$|HK\$|[$€£¥₴₽₹₩₪₺])"
@@ -155,7 +155,7 @@ def _money(m: re.Match[str]) -> str | None:
     if m.group("num2"):
         second = money_words(symbol, m.group("num2"), m.group("scale2") or None, adjective)
         if scale and not m.group("scale2"):
-            first = f"{number(m.group('num'), True)} {SCALES[scale]}"
+            first = f"{number(m.group('num'))} {SCALES[scale]}"
         else:
             first = spoken
         if not m.group("cur2") and not m.group("scale") and m.group("scale2"):
@@ -173,7 +173,7 @@ def _money_after(m: re.Match[str]) -> str:
         one, many = "hryvnia", "hryvnias"
     else:
         one, many, *_ = currency_names(code)
-    spoken = number(amount, True)
+    spoken = number(amount)
     if scale:
         spoken += f" {SCALES[scale]}"
     return f"{spoken} {one if is_one(amount) and not scale else many}"
@@ -230,12 +230,12 @@ def _measure(m: re.Match[str]) -> str | None:
             else fraction(int(num), int(den))
         )
     else:
-        spoken = number(amount, True)
+        spoken = number(amount)
     if m.group("scale"):
         spoken += " " + SCALES[m.group("scale")]
         adjectival = False
     if m.group("num2"):
-        spoken += " to " + number(m.group("num2"), True)
+        spoken += " to " + number(m.group("num2"))
         singular = adjectival
     else:
         singular = is_one(amount) or adjectival
@@ -649,7 +649,7 @@ SPELLED_UNITS = (
 
 
 def _spelled_measure(m: re.Match[str]) -> str:
-    return f"{number(m.group('num'), True)} {m.group('unit')}"
+    return f"{number(m.group('num'))} {m.group('unit')}"
 
 
 def _dateline(m: re.Match[str]) -> str | None:

@@ -41,22 +41,14 @@ def tidy_words(words: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def cardinal(n: int, say_and: bool = False) -> str:
-    """123 → 'one hundred twenty three'.
-
-    With SAY_AND (amounts of money and measures): 'one hundred and twenty three',
-    'eighteen thousand and eighty one' — 'and' only before the last two digits.
-    """
+def cardinal(n: int) -> str:
+    """123 → 'one hundred twenty three'. One rule for every number, money and measures too:
+    no "and" (as US newsreaders say them, and as Google's test set writes them)."""
     if n < 0:
-        return "minus " + cardinal(-n, say_and)
+        return "minus " + cardinal(-n)
     if n >= LARGEST_NAMED:  # no one says it as one number (and num2words has no words)
         return digits(str(n))
-    if not say_and or n < 100:
-        return tidy_words(num2words(n))
-    last = n % 100
-    if last == 0:
-        return tidy_words(num2words(n))
-    return f"{tidy_words(num2words(n - last))} and {tidy_words(num2words(last))}"
+    return tidy_words(num2words(n))
 
 
 @lru_cache(maxsize=4096)
@@ -97,22 +89,22 @@ def digits(text: str) -> str:
     return " ".join(words)
 
 
-def integer(text: str, say_and: bool = False) -> str:
+def integer(text: str) -> str:
     """A written integer: '1,250' → cardinal; '004' and long unformatted runs → digit by digit."""
     body = text.replace(",", "")
     if not body:
         return ""
     if (len(body) > 1 and body[0] == "0") or ("," not in text and len(body) > LONGEST_CARDINAL):
         return digits(body)
-    return cardinal(int(body), say_and)
+    return cardinal(int(body))
 
 
-def number(text: str, say_and: bool = False) -> str:
+def number(text: str) -> str:
     """'1,250' → one thousand two hundred fifty; '-0.25' → minus zero point two five."""
     negative = text[:1] in ("-", "\u2212")
     body = text.lstrip("-\u2212+")
     whole, dot, frac = body.partition(".")
-    spoken = integer(whole, say_and) if whole else ""
+    spoken = integer(whole) if whole else ""
     if dot and frac:
         spoken = f"{spoken} point {digits(frac)}".strip()
     elif not whole:
