@@ -46,8 +46,9 @@ def make_options(
     """The SpeechOptions for these choices; Piper is given phonemes where they read better."""
     from ..speech.normalize import load_lexicon
     from ..speech.script import SpeechOptions
+    from ..voice.engines import PHONEME_ENGINES
 
-    phonemes = engine == "piper"
+    phonemes = engine in PHONEME_ENGINES
     lexicon = load_lexicon(lexicon_path, phonemes=phonemes) if lexicon_path else None
     return SpeechOptions(
         lang=lang, lexicon=lexicon, date_order=date_order, datelines=datelines, phonemes=phonemes

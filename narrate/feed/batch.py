@@ -169,13 +169,14 @@ def prepare_job(
     """Load and script one article; an Outcome when it failed or is already narrated as is."""
     from ..pipeline import load_article, narration_key
     from ..speech.script import SpeechOptions, build_script
+    from ..voice.engines import PHONEME_ENGINES
 
     try:
         article = load_article(source)
         options = SpeechOptions(
             lang=config.lang or None,
             datelines=config.datelines,
-            phonemes=config.engine == "piper",
+            phonemes=config.engine in PHONEME_ENGINES,
         )
         script = build_script(article, options=options)
         engine = engine_for(config, script.lang, cores)

@@ -39,7 +39,6 @@ def normalize_with_changes(
     ("WASHINGTON (CNN) —" → "Washington, C N N:"); without, it is left out."""
     from .en import normalize_text as normalize_english
     from .en import prepare_with_positions
-    from .names import news_names
     from .other import SUPPORTED
     from .other import normalize_text as normalize_other
 
@@ -51,7 +50,7 @@ def normalize_with_changes(
     if lexicon is not None:
         lexicon.apply(sentence)
     if code == "en":
-        normalize_english(sentence, date_order, datelines, news_names().apply)
+        normalize_english(sentence, date_order, datelines)
     elif code in SUPPORTED:
         normalize_other(sentence, code)
     elif code not in _warned:

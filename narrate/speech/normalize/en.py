@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 
 from . import tables
@@ -45,6 +44,7 @@ from .en_words import (
     final_stop,
     letters,
 )
+from .names import news_names
 from .numbers import (
     SCALES,
     UNICODE_FRACTIONS,
@@ -663,7 +663,7 @@ def _dateline(m: re.Match[str]) -> str | None:
     place = " ".join(
         part.capitalize() if part.isupper() else part for part in m.group("place").split()
     )
-    place = respelled_names(place)
+    place = news_names().respell(place)
     agency = m.group("agency")
     if agency:
         spoken = agency if not agency.isupper() else (speak_acronym(agency, False) or agency)
@@ -673,16 +673,6 @@ def _dateline(m: re.Match[str]) -> str | None:
 
 def _no_dateline(m: re.Match[str]) -> str | None:
     return "" if _dateline(m) is not None else None
-
-
-def respelled_names(text: str) -> str:
-    """TEXT with the news names in it respelled ("Kyiv, Ukraine" → "Keev, Ukraine")."""
-    from .names import news_names
-
-    names = news_names()
-    return names.pattern.sub(
-        lambda m: names.by_written[m.group(1)].spoken + (m.group(2) or ""), text
-    )
 
 
 DATELINE = (
@@ -773,15 +763,10 @@ HAS_WEB = c(r"[@#]|\.[A-Za-z]{2}|www|://")
 HAS_ABBREVIATION = c(r"[A-Za-z]\.|401\(k\)")
 
 
-def normalize_text(
-    text: Text,
-    date_order: str = "mdy",
-    datelines: bool = True,
-    names: Callable[[Text], None] | None = None,
-) -> None:
-    """Run the English rules over TEXT in place: NAMES (the news-names list) after the rules
-    that read a name as their context and before capitals are judged; the dateline reads its
-    own place names. Without DATELINES a dateline is left out."""
+def normalize_text(text: Text, date_order: str = "mdy", datelines: bool = True) -> None:
+    """Run the English rules over TEXT in place, the news-names list among them (after the
+    rules that read a name as their context, before capitals are judged; a dateline reads its
+    own place names). Without DATELINES a dateline is left out."""
     source = text.original
     if HAS_WEB.search(source):
         text.apply_all(WEB_RULES)
@@ -798,8 +783,7 @@ def normalize_text(
         text.apply_all(numeric[len(TIME_RULES) :])
     if has_digit or any(ch in source for ch in UNICODE_FRACTIONS):
         text.apply_all(numbers_)
-    if names is not None:  # after the rules that read a name as context ("Gen. Budanov")
-        names(text)
+    news_names().apply(text)  # after the rules that read a name as context ("Gen. Budanov")
     if HAS_CAPS.search(source) or HAS_ROMAN.search(source):
         text.apply_all(ROMAN_RULES)
         text.apply(ACRONYM, make_acronym_handler(is_shouting(source)), "acronym")

@@ -51,6 +51,13 @@ class NewsNames:
             r"(?<![\w'’-])(" + "|".join(map(re.escape, alternatives)) + r")(['’]s)?(?![\w'’-])"
         )
 
+    def respell(self, text: str) -> str:
+        """TEXT with the names in it respelled ("Kyiv, Ukraine" → "Keev, Ukraine"): for
+        text that one rule speaks whole, as a dateline."""
+        return self.pattern.sub(
+            lambda m: self.by_written[m.group(1)].spoken + (m.group(2) or ""), text
+        )
+
     def apply(self, text: Text) -> None:
         def say(m: re.Match[str]) -> tuple[str, str]:
             name = self.by_written[m.group(1)]

@@ -11,7 +11,19 @@ ENGINES = {  # name: (module, class, offline, description)
     "gtts": (f"{__name__}.gtts", "GttsEngine", False, "Google Translate voices, online"),
 }
 
-__all__ = ["ENGINES", "Clip", "Engine", "VoiceInfo", "get_engine", "shared_engine"]
+# Engines that read IPA as `[[ … ]]` in their text: they are given phonemes (PLS phonemes,
+# initialisms, the news names) where the others get words.
+PHONEME_ENGINES = frozenset({"piper"})
+
+__all__ = [
+    "ENGINES",
+    "PHONEME_ENGINES",
+    "Clip",
+    "Engine",
+    "VoiceInfo",
+    "get_engine",
+    "shared_engine",
+]
 
 _SHARED: dict[tuple[str, str | None, str | None, int | None], Engine] = {}
 
