@@ -94,10 +94,18 @@ class Article:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: the text as written (for transcripts) and as it will be spoken."""
+    """One sentence: the text as written (for transcripts), as the engine is given it, and
+    as words (the same as SPOKEN unless the engine is given phonemes: what a listener should
+    hear, which the verifier compares with what it heard)."""
 
     written: str
     spoken: str
+    words: str = ""
+
+    @property
+    def heard_as(self) -> str:
+        """The words a listener should hear."""
+        return self.words or self.spoken
 
 
 @dataclass

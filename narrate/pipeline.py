@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .voice.cache import SegmentCache
     from .voice.engines.base import Engine
     from .voice.pool import VoicePool
+    from .voice.verify import Hearer, VerifyOptions, VerifyReport
 
 DEFAULT_ENGINE = "piper"
 
@@ -88,6 +89,7 @@ class NarrationResult:
     words: int
     skipped: bool = False  # True when an identical narration was already there
     sidecars: dict[str, Path] = field(default_factory=dict)
+    verify: VerifyReport | None = None  # with --verify: what the listener heard
 
 
 def narrate_script(
@@ -106,6 +108,8 @@ def narrate_script(
     source: str = "",
     voices: VoicePool | None = None,
     own_sidecars: bool = False,
+    verify: VerifyOptions | None = None,
+    listener: Hearer | None = None,
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
 
@@ -114,6 +118,8 @@ def narrate_script(
     With VOICES, worker processes speak the sentences (see voice/pool.py). Files already
     beside OUT under a sidecar's name (OUT.jpg, OUT.vtt, …) are the user's: refused like OUT
     itself unless FORCE, or OWN_SIDECARS (a feed's episodes folder is narrate's own).
+    With VERIFY, LISTENER hears every sentence as it is spoken and what came out wrong is
+    spoken again (see voice/verify.py); the report goes to OUT's .verify.json beside it.
     """
     from .audio.encode import format_for
     from .audio.master import MasterOptions, master
@@ -127,7 +133,10 @@ def narrate_script(
         else MasterOptions(format_for(out))
     )
     engine = engine or get_engine(engine_name, voice=voice, lang=script.lang)
-    key = narration_key(script, engine.name, engine.voice, options.settings())
+    settings = options.settings()
+    if verify is not None:
+        settings["verify"] = verify.settings()
+    key = narration_key(script, engine.name, engine.voice, settings)
     words = script.article.word_count
     if out.exists():
         if out.is_dir():
@@ -138,10 +147,14 @@ def narrate_script(
             raise OutputError(
                 f"{out} already exists: use --force to replace it, or -o another name"
             )
-    if options.sidecars and not force and not own_sidecars:
+    if (options.sidecars or verify is not None) and not force and not own_sidecars:
         from .audio.sidecars import SIDECAR_SUFFIXES, sidecar_path
+        from .voice.verify import verify_path
 
-        taken = [path for kind in SIDECAR_SUFFIXES if (path := sidecar_path(out, kind)).exists()]
+        kinds = SIDECAR_SUFFIXES if options.sidecars else {}
+        taken = [path for kind in kinds if (path := sidecar_path(out, kind)).exists()]
+        if verify is not None and verify_path(out).exists():
+            taken.append(verify_path(out))
         if taken:
             more = f" (and {len(taken) - 1} more beside it)" if len(taken) > 1 else ""
             raise OutputError(
@@ -162,13 +175,39 @@ def narrate_script(
     )
     if on_start:
         on_start(len(script.sentences))
-    clips = iter_clips(script, engine, progress, cache, voices)
+    report = None
+    if verify is not None and listener is not None and is_english(script.lang):
+        from .voice.verify import VerifyReport, verified_clips
+
+        report = VerifyReport(listener.identity(), verify.threshold, verify.tries)
+        clips = verified_clips(script, engine, listener, report, cache, progress)
+    else:
+        if verify is not None:
+            from .voice.verify import VerifyReport
+
+            report = VerifyReport("", verify.threshold, verify.tries)
+            report.unchecked = len(script.sentences)
+        clips = iter_clips(script, engine, progress, cache, voices)
     voice_key = f"{engine.name}:{engine.voice}"
     episode = master(
         script, clips, out, rate=engine.sample_rate, tags=tags, options=options, voice_key=voice_key
     )
+    if report is not None:
+        from .voice.verify import verify_path, write_report
+
+        write_report(report, verify_path(out))
     if cache is not None and evict:
         cache.evict()
     return NarrationResult(
-        episode.path, episode.duration, len(script.sentences), words, sidecars=episode.sidecars
+        episode.path,
+        episode.duration,
+        len(script.sentences),
+        words,
+        sidecars=episode.sidecars,
+        verify=report,
     )
+
+
+def is_english(lang: str | None) -> bool:
+    """Whether LANG is English, the one language the verify listener hears."""
+    return (lang or "en").lower().replace("_", "-").split("-")[0] == "en"

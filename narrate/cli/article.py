@@ -15,9 +15,11 @@ from .options import (
     make_master_options,
     make_options,
     master_options,
+    plan_verify,
     progress_bar,
     quiet_option,
     speech_options,
+    verify_options,
 )
 
 
@@ -51,6 +53,7 @@ from .options import (
     help="CPU cores to use (default: all): Piper's threads, and with two or more the encoder "
     "runs while the voice speaks.",
 )
+@verify_options
 @quiet_option
 @click.pass_context
 def article(
@@ -80,7 +83,19 @@ def article(
     from ..voice.synth import load_in_background
 
     quiet = is_quiet(ctx, quiet)
+    verify = listener = None
+    if params["verify"]:
+        from ..voice.listen import Listener
+        from ..voice.verify import VerifyOptions
+
+        Listener.require()  # before anything is read: a missing extra is one line, at once
+        verify = VerifyOptions(tries=params["verify_tries"])
     cores = ctx.with_resource(core_budget(params["jobs"]))
+    voice_threads = params["jobs"]
+    if verify is not None:
+        voice_threads, listener_threads = plan_verify(cores)
+        listener = Listener(threads=listener_threads)
+        listener.load_in_background()
     options = make_options(
         params["lang"],
         params["lexicon_path"],
@@ -93,9 +108,10 @@ def article(
     mastering = make_master_options(
         named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
     )
-    probe = get_engine(engine, voice=voice, threads=params["jobs"])
+    probe = get_engine(engine, voice=voice, threads=voice_threads)
     voices = None
-    if engine in POOLED_ENGINES and cores >= 2 and (named is None or not named.exists() or force):
+    wanted = named is None or not named.exists() or force
+    if engine in POOLED_ENGINES and cores >= 2 and wanted and verify is None:
         # Piper on two cores or more: worker processes speak, when enough sentences need it.
         processes, threads = plan_processes(cores)
         spec = VoiceSpec(engine, voice, None, threads)
@@ -110,6 +126,7 @@ def article(
         "outro": not params["no_outro"],
         "engine": engine,
         "voice": voice,
+        "verify": verify.settings() if verify else None,
     }
     source_id = source_key(page, choices, probe, mastering.settings())
     if named is not None and named.exists() and not force:
@@ -135,9 +152,11 @@ def article(
             progress=advance,
             on_start=start,
             cache=None if params["no_cache"] else SegmentCache(),
-            engine=get_engine(engine, voice=voice, lang=script.lang, threads=params["jobs"]),
+            engine=get_engine(engine, voice=voice, lang=script.lang, threads=voice_threads),
             source=source_id,
             voices=voices,
+            verify=verify,
+            listener=listener,
         )
     if not quiet:
         if result.skipped:
@@ -149,6 +168,8 @@ def article(
                 f"{result.words} words)",
                 err=True,
             )
+        if result.verify is not None:
+            click.echo(result.verify.summary(), err=True)
     click.echo(str(result.path))
 
 

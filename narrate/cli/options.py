@@ -55,6 +55,31 @@ def make_options(
     )
 
 
+def verify_options(func: Any) -> Any:
+    """--verify and --verify-tries: listen back to each sentence and re-speak what came out
+    wrong (needs the verify extra)."""
+    func = click.option(
+        "--verify-tries",
+        type=click.IntRange(1, 10),
+        default=3,
+        show_default=True,
+        help="With --verify: re-takes at most for a sentence heard wrong.",
+    )(func)
+    return click.option(
+        "--verify",
+        is_flag=True,
+        help="Listen back to every sentence with an offline recogniser and re-speak what came "
+        "out wrong; report in OUT.verify.json (pip install 'narrate[verify]').",
+    )(func)
+
+
+def plan_verify(cores: int) -> tuple[int, int]:
+    """(voice threads, listener threads) for a narration checked by ear on CORES cores: the
+    listener takes a core of every four (at least one), the voice the rest."""
+    listener = max(1, cores // 4)
+    return max(1, cores - listener), listener
+
+
 def quiet_option(func: Any) -> Any:
     return click.option(
         "-q", "--quiet", is_flag=True, default=None, help="Print nothing but errors."

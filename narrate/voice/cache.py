@@ -4,8 +4,9 @@ The key covers everything that shapes a clip: engine, engine version, voice (and
 file's identity), synthesis settings and the exact text the engine is given. Entries are WAV
 files written to a temporary name and renamed, so concurrent runs never see half a clip; each
 carries a checksum of its audio (a chunk of its own after the samples), and an entry that is
-cut short or damaged is dropped on reading and spoken again. Reading touches an entry, and the
-least recently used are evicted beyond the size limit.
+cut short or damaged is dropped on reading and spoken again. A take checked by ear (--verify)
+also carries what the listener heard and its score, so that a later run need not check it.
+Reading touches an entry, and the least recently used are evicted beyond the size limit.
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ CACHE_ENV = "NARRATE_CACHE_DIR"
 SIZE_ENV = "NARRATE_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 2048
 CHECKSUM_CHUNK = b"nsum"  # RIFF chunk after the samples: blake2b-128 of the PCM
+CHECK_CHUNK = b"nchk"  # RIFF chunk: JSON of the listener's verdict on this take (--verify)
 
 
 def checksum(pcm: bytes) -> bytes:
     return hashlib.blake2b(pcm, digest_size=16).digest()
 
 
-def encode_entry(clip: Clip) -> bytes:
-    """A mono 16-bit WAV file of CLIP with its checksum chunk."""
+def encode_entry(clip: Clip, check: dict[str, object] | None = None) -> bytes:
+    """A mono 16-bit WAV file of CLIP with its checksum chunk (and CHECK, the listener's
+    verdict, when it was checked by ear)."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
@@ -46,11 +49,29 @@ def encode_entry(clip: Clip) -> bytes:
         data += b"\x00"
     digest = checksum(clip.pcm)
     data += CHECKSUM_CHUNK + struct.pack("<I", len(digest)) + digest
+    if check is not None:
+        body = json.dumps(check, sort_keys=True, ensure_ascii=False).encode()
+        data += CHECK_CHUNK + struct.pack("<I", len(body)) + body + b"\x00" * (len(body) % 2)
     return data[:4] + struct.pack("<I", len(data) - 8) + data[8:]
 
 
 def decode_entry(data: bytes) -> Clip | None:
     """The clip in an entry, or None when the entry is cut short, damaged or unchecked."""
+    entry = decode_full_entry(data)
+    return entry.clip if entry is not None else None
+
+
+@dataclass(frozen=True)
+class CachedClip:
+    """A cache entry: its clip, and the listener's verdict on it when it was checked."""
+
+    clip: Clip
+    check: dict[str, object] | None = None
+
+
+def decode_full_entry(data: bytes) -> CachedClip | None:
+    """The clip and verdict in an entry, or None when it is cut short, damaged or unchecked;
+    a verdict that does not read as a JSON object counts as none (the take is checked again)."""
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return None
     if struct.unpack("<I", data[4:8])[0] != len(data) - 8:
@@ -73,7 +94,15 @@ def decode_entry(data: bytes) -> Clip | None:
     audio_format, channels, rate, _, _, bits = struct.unpack("<HHIIHH", fmt[:16])
     if (audio_format, channels, bits) != (1, 1, 16) or rate <= 0 or checksum(pcm) != digest:
         return None
-    return Clip(pcm, rate)
+    check = None
+    if CHECK_CHUNK in chunks:
+        try:
+            check = json.loads(chunks[CHECK_CHUNK].rstrip(b"\x00").decode())
+        except (UnicodeDecodeError, ValueError):
+            check = None
+        if not isinstance(check, dict):
+            check = None
+    return CachedClip(Clip(pcm, rate), check)
 
 
 def default_dir() -> Path:
@@ -119,13 +148,18 @@ class SegmentCache:
         return self.entry(key).exists()
 
     def get(self, key: str) -> Clip | None:
+        entry = self.get_entry(key)
+        return entry.clip if entry is not None else None
+
+    def get_entry(self, key: str) -> CachedClip | None:
+        """The clip stored under KEY with its verdict (see put), or None."""
         path = self.entry(key)
         try:
             data = path.read_bytes()
         except OSError:
             self.misses += 1
             return None
-        clip = decode_entry(data)
+        clip = decode_full_entry(data)
         if clip is None:  # cut short or damaged: drop it, and the sentence is spoken again
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -136,14 +170,15 @@ class SegmentCache:
         self.hits += 1
         return clip
 
-    def put(self, key: str, clip: Clip) -> None:
+    def put(self, key: str, clip: Clip, check: dict[str, object] | None = None) -> None:
+        """Store CLIP under KEY (with CHECK, the listener's verdict on it, if it was heard)."""
         path = self.entry(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(encode_entry(clip))
+                    handle.write(encode_entry(clip, check))
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):

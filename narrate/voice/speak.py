@@ -10,10 +10,14 @@ from .engines.base import Engine
 PIECE_GAP_S = 0.12  # between the pieces of a sentence split for the engine's length limit
 
 
-def speak(engine: Engine, text: str) -> Clip:
-    """Synthesise TEXT, split at clause boundaries if the engine needs shorter pieces."""
+def speak(engine: Engine, text: str, pace: float = 1.0) -> Clip:
+    """Synthesise TEXT, split at clause boundaries if the engine needs shorter pieces; PACE
+    above 1 asks for slower speech (engines that cannot speak slower are asked for normal)."""
     pieces = split_long(text, engine.max_chars)
-    clips = [engine.synthesize(piece) for piece in pieces]
+    if pace != 1.0 and can_slow_down(engine):
+        clips = [engine.synthesize(piece, pace=pace) for piece in pieces]  # type: ignore[call-arg]
+    else:
+        clips = [engine.synthesize(piece) for piece in pieces]
     if not clips:
         raise EngineError("nothing to synthesise")
     rate = clips[0].rate
@@ -21,3 +25,13 @@ def speak(engine: Engine, text: str) -> Clip:
         raise EngineError(f"{engine.name} returned clips at different sample rates")
     gap = bytes(int(rate * PIECE_GAP_S) * 2)
     return Clip(gap.join(c.pcm for c in clips), rate)
+
+
+def can_slow_down(engine: Engine) -> bool:
+    """Whether ENGINE's synthesize() takes a `pace`."""
+    import inspect
+
+    try:
+        return "pace" in inspect.signature(engine.synthesize).parameters
+    except (TypeError, ValueError):
+        return False

@@ -12,7 +12,14 @@ from dataclasses import replace
 from .core import Change, Text
 from .lexicon import Lexicon, load_lexicon
 
-__all__ = ["Change", "Lexicon", "load_lexicon", "normalize", "normalize_with_changes"]
+__all__ = [
+    "Change",
+    "Lexicon",
+    "load_lexicon",
+    "normalize",
+    "normalize_forms",
+    "normalize_with_changes",
+]
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -37,6 +44,46 @@ def normalize_with_changes(
     PHONEMES: the engine reads IPA as `[[ … ]]` (Piper): English names of the news list and
     spelled initialisms are given as phonemes. DATELINES: read a story's opening dateline
     ("WASHINGTON (CNN) —" → "Washington, C N N:"); without, it is left out."""
+    sentence, origin, phonemes = rewritten(text, lang, lexicon, date_order, phonemes, datelines)
+    changes = sentence.changes(phonemes)
+    if origin is not None:  # placed in the text as written, not as prepared
+        changes = [
+            replace(
+                c,
+                start=origin[min(c.start, len(origin) - 1)],
+                end=origin[min(c.end, len(origin) - 1)],
+            )
+            for c in changes
+        ]
+    return sentence.render(phonemes), changes
+
+
+def normalize_forms(
+    text: str,
+    lang: str = "en",
+    *,
+    lexicon: Lexicon | None = None,
+    date_order: str = "mdy",
+    phonemes: bool = False,
+    datelines: bool = True,
+) -> tuple[str, str]:
+    """(what the engine is given, the same as words): the two differ only with PHONEMES,
+    where the first holds IPA and the second the words a listener should hear."""
+    sentence, _origin, phonemes = rewritten(text, lang, lexicon, date_order, phonemes, datelines)
+    words = sentence.render(False)
+    return (sentence.render(True) if phonemes else words), words
+
+
+def rewritten(
+    text: str,
+    lang: str,
+    lexicon: Lexicon | None,
+    date_order: str,
+    phonemes: bool,
+    datelines: bool,
+) -> tuple[Text, list[int] | None, bool]:
+    """TEXT with every rule applied; where each prepared character came from; and whether
+    phonemes apply (English only)."""
     from .en import normalize_text as normalize_english
     from .en import prepare_with_positions
     from .other import SUPPORTED
@@ -56,18 +103,7 @@ def normalize_with_changes(
     elif code not in _warned:
         _warned.add(code)
         log.warning("no text normalisation for language %r; text is spoken as written", code)
-    phonemes = phonemes and code == "en"
-    changes = sentence.changes(phonemes)
-    if origin is not None:  # placed in the text as written, not as prepared
-        changes = [
-            replace(
-                c,
-                start=origin[min(c.start, len(origin) - 1)],
-                end=origin[min(c.end, len(origin) - 1)],
-            )
-            for c in changes
-        ]
-    return sentence.render(phonemes), changes
+    return sentence, origin, phonemes and code == "en"
 
 
 def normalize(

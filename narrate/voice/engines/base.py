@@ -29,7 +29,9 @@ class Engine(Protocol):
     voice: str  # the voice in use, as a stable identifier
 
     def synthesize(self, text: str) -> Clip:
-        """Speak TEXT (already normalised) and return its audio."""
+        """Speak TEXT (already normalised) and return its audio. Engines that can speak slower
+        also take `pace` (1.0 is normal; 1.2 is a fifth slower), and an engine whose takes
+        differ each time (a neural voice sampling noise) has `varies = True`: see verify.py."""
         ...
 
     def voices(self) -> list[VoiceInfo]:

@@ -144,12 +144,14 @@ class EspeakEngine:
     def sample_rate(self) -> int:
         return _Library.get().rate if self.binary is None else 22050
 
-    def synthesize(self, text: str) -> Clip:
+    def synthesize(self, text: str, pace: float = 1.0) -> Clip:
+        """Speak TEXT; PACE above 1 speaks it that much slower."""
+        rate_wpm = max(80, round(self.rate_wpm / pace))
         if self.binary is None:
             library = _Library.get()
-            return Clip(library.speak(text, self.voice, self.rate_wpm), library.rate)
+            return Clip(library.speak(text, self.voice, rate_wpm), library.rate)
         result = subprocess.run(
-            [self.binary, "-v", self.voice, "-s", str(self.rate_wpm), "--stdout", text],
+            [self.binary, "-v", self.voice, "-s", str(rate_wpm), "--stdout", text],
             capture_output=True,
             check=False,
         )

@@ -28,6 +28,7 @@ class PiperEngine:
     name = "piper"
     offline = True
     max_chars = 400
+    varies = True  # each synthesis samples new noise: the same text comes out differently
 
     def __init__(
         self, voice: str | None = None, lang: str | None = None, threads: int | None = None
@@ -100,10 +101,16 @@ class PiperEngine:
 
         return int(json.loads(self.config_path.read_text(encoding="utf-8"))["audio"]["sample_rate"])
 
-    def synthesize(self, text: str) -> Clip:
+    def synthesize(self, text: str, pace: float = 1.0) -> Clip:
+        """Speak TEXT; PACE above 1 speaks it that much slower (Piper's length scale)."""
         voice = self.load()
+        settings = None
+        if pace != 1.0:
+            from piper.config import SynthesisConfig
+
+            settings = SynthesisConfig(length_scale=(voice.config.length_scale or 1.0) * pace)
         with self._lock:
-            chunks = list(voice.synthesize(text))
+            chunks = list(voice.synthesize(text, syn_config=settings))
         rate = chunks[0].sample_rate if chunks else voice.config.sample_rate
         return Clip(b"".join(chunk.audio_int16_bytes for chunk in chunks), rate)
 

