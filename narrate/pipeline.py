@@ -110,6 +110,7 @@ def narrate_script(
     own_sidecars: bool = False,
     verify: VerifyOptions | None = None,
     listener: Hearer | None = None,
+    verify_report: bool = True,
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
 
@@ -119,7 +120,8 @@ def narrate_script(
     beside OUT under a sidecar's name (OUT.jpg, OUT.vtt, …) are the user's: refused like OUT
     itself unless FORCE, or OWN_SIDECARS (a feed's episodes folder is narrate's own).
     With VERIFY, LISTENER hears every sentence as it is spoken and what came out wrong is
-    spoken again (see voice/verify.py); the report goes to OUT's .verify.json beside it.
+    spoken again (see voice/verify.py); the report goes to OUT's .verify.json beside it
+    (unless not VERIFY_REPORT: a feed keeps it in its library).
     """
     from .audio.encode import format_for
     from .audio.master import MasterOptions, master
@@ -153,7 +155,7 @@ def narrate_script(
 
         kinds = SIDECAR_SUFFIXES if options.sidecars else {}
         taken = [path for kind in kinds if (path := sidecar_path(out, kind)).exists()]
-        if verify is not None and verify_path(out).exists():
+        if verify is not None and verify_report and verify_path(out).exists():
             taken.append(verify_path(out))
         if taken:
             more = f" (and {len(taken) - 1} more beside it)" if len(taken) > 1 else ""
@@ -192,7 +194,7 @@ def narrate_script(
     episode = master(
         script, clips, out, rate=engine.sample_rate, tags=tags, options=options, voice_key=voice_key
     )
-    if report is not None:
+    if report is not None and verify_report:
         from .voice.verify import verify_path, write_report
 
         write_report(report, verify_path(out))

@@ -71,9 +71,9 @@ def test_a_recogniser_writing_digits_and_abbreviations_scores_full_marks(said, h
 
 def test_misheard_words_lower_the_score_by_their_share():
     said = "A meeting of the council was held in the capital."
-    assert heard_score(said, "The meaning of the council was held in the capital.") == pytest.approx(
-        0.8
-    )
+    assert heard_score(
+        said, "The meaning of the council was held in the capital."
+    ) == pytest.approx(0.8)
     assert heard_score(said, "") == 0.0
     assert heard_score(said, said + " " + "extra " * 30) == 0.0  # never below zero
     assert heard_score("...", "anything") == 1.0  # nothing to hear
@@ -370,3 +370,128 @@ def test_narrate_article_verify_writes_the_report_and_says_so(tmp_path):
 
 def test_the_verify_report_path_is_a_sidecar_of_the_audio():
     assert verify_path(Path("out/story.mp3")) == Path("out/story.verify.json")
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+class SilentListener:
+    """A listener whose verdicts the test decides (through heard_score)."""
+
+    def identity(self) -> str:
+        return "silent 1"
+
+    def hear(self, clip: Clip) -> str:
+        return ""
+
+
+def test_a_feed_with_verify_lists_its_doubtful_sentences(tmp_path, monkeypatch, server):
+    from narrate.feed import add_sources, init_feed, list_episodes
+    from narrate.feed import batch as batch_module
+    from narrate.feed.config import FeedConfig, load_config
+    from narrate.voice import verify as verify_module
+    from tests.conftest import Route
+    from tests.test_feed import article_html
+
+    folder = tmp_path / "feed"
+    config = FeedConfig(
+        title="T", author="A", email="a@example.com", base_url="http://127.0.0.1:9/p/"
+    )
+    config.engine, config.verify = "espeak", True
+    init_feed(folder, config)
+    assert load_config(folder).verify is True
+    server.routes["/a"] = Route(body=article_html("Grain corridor reopens", "2023-11-11"))
+    server.routes["/b"] = Route(body=article_html("Power grid repaired", "2023-11-12"))
+    monkeypatch.setattr(batch_module, "listener_for", lambda config, cores: SilentListener())
+    # every sentence is heard right but the body's sentences of the grain story
+    monkeypatch.setattr(
+        verify_module,
+        "heard_score",
+        lambda expected, heard: 0.2 if "Grain corridor reopens was" in expected else 1.0,
+    )
+    add_sources(folder, [server.url("/a"), server.url("/b")], use_cache=False)
+    records = {r.title: r for r, _ in list_episodes(folder)}
+    assert len(records["Grain corridor reopens"].doubtful_sentences()) == 3
+    assert records["Power grid repaired"].doubtful_sentences() == []
+    assert records["Power grid repaired"].doubtful == "[]"  # verified, nothing doubtful
+
+    listing = CliRunner().invoke(cli, ["feed", "list", str(folder)])
+    rows = listing.output.strip().splitlines()
+    assert any("Grain corridor reopens  [3 doubtful]" in row for row in rows)
+    assert any(row.endswith("Power grid repaired") for row in rows)
+    doubtful = CliRunner().invoke(cli, ["feed", "list", str(folder), "--doubtful"])
+    assert "Power grid" not in doubtful.output
+    assert doubtful.output.count("heard:") == 3 and "0.20  Grain corridor reopens was" in (
+        doubtful.output
+    )
+    assert not list((folder / "episodes").glob("*.verify.json"))  # nothing extra published
+
+
+def test_a_library_from_before_verify_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    from narrate.feed.library import Library
+
+    path = tmp_path / "library.sqlite"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE episodes (guid TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, "
+        "title TEXT NOT NULL, author TEXT, site TEXT, published TEXT NOT NULL, excerpt TEXT, "
+        "narration_key TEXT NOT NULL, audio TEXT NOT NULL, mime TEXT NOT NULL, "
+        "size INTEGER NOT NULL, duration REAL NOT NULL, sentences INTEGER NOT NULL, "
+        "first_seen TEXT NOT NULL, updated TEXT NOT NULL)"
+    )
+    db.execute(
+        "INSERT INTO episodes VALUES ('g', 's', NULL, 'Old', NULL, NULL, '2023-01-01', NULL, "
+        "'k', 'a.mp3', 'audio/mpeg', 1, 1.0, 1, '2023-01-01', '2023-01-01')"
+    )
+    db.commit()
+    db.close()
+    library = Library(path)
+    [old] = library.episodes()
+    assert old.title == "Old" and old.doubtful is None and old.doubtful_sentences() == []
+    library.close()
+
+
+@pytest.mark.parametrize("value", ['"yes"', "1", '"[]"'])
+def test_a_feed_verify_setting_that_is_not_true_or_false_is_refused(tmp_path, value):
+    from narrate.feed import init_feed
+    from narrate.feed.config import FeedConfig, FeedError, load_config
+
+    folder = tmp_path / "feed"
+    init_feed(
+        folder,
+        FeedConfig(title="T", author="A", email="a@example.com", base_url="http://127.0.0.1:9/p/"),
+    )
+    config = folder / "feed.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("verify = false", f"verify = {value}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(FeedError, match="verify must be true or false"):
+        load_config(folder)
+
+
+def test_garbage_in_the_library_doubtful_column_reads_as_none():
+    from narrate.feed.library import EpisodeRecord
+
+    base = dict(
+        guid="g",
+        source="s",
+        url=None,
+        title="t",
+        author=None,
+        site=None,
+        published="2023-01-01",
+        excerpt=None,
+        narration_key="k",
+        audio="a.mp3",
+        mime="audio/mpeg",
+        size=1,
+        duration=1.0,
+        sentences=1,
+        first_seen="2023-01-01",
+        updated="2023-01-01",
+    )
+    for garbage in ("{not json", '{"a": 1}', "[1, 2]", "null"):
+        assert EpisodeRecord(**base, doubtful=garbage).doubtful_sentences() == []

@@ -30,6 +30,13 @@ def narration_overrides(func: Any) -> Any:
                 default=None,
                 help="Read or leave out a story's opening dateline (default: read).",
             ),
+            click.option(
+                "--verify/--no-verify",
+                "verify",
+                default=None,
+                help="Listen back to each sentence and re-speak what came out wrong (default: "
+                "off; needs pip install 'narrate[verify]').",
+            ),
             click.option("--loudness", type=click.FloatRange(-40, -5), help="Target LUFS."),
             click.option("--bitrate", help="Audio bitrate, e.g. 64k."),
             click.option(
@@ -71,6 +78,7 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
         "voice": "voice",
         "lang": "lang",
         "datelines": "datelines",
+        "verify": "verify",
         "loudness": "loudness",
         "bitrate": "bitrate",
         "format_": "format",
@@ -214,17 +222,32 @@ def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: 
 
 @feed.command("list")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def feed_list(folder: Path) -> None:
-    """List the episodes, newest first."""
+@click.option(
+    "--doubtful",
+    is_flag=True,
+    help="Only episodes with sentences the verifier still heard wrong, and those sentences.",
+)
+def feed_list(folder: Path, doubtful: bool) -> None:
+    """List the episodes, newest first (with verify: how many sentences are doubtful)."""
     from ..feed import list_episodes
     from ..feed.rss import duration_text
 
     for number, (record, present) in enumerate(list_episodes(folder), start=1):
         status = "ok" if present else "missing"
+        doubts = record.doubtful_sentences()
+        if doubtful and not doubts:
+            continue
+        note = f"  [{len(doubts)} doubtful]" if doubts else ""
         click.echo(
             f"{number:>3}  {record.published[:10]}  {duration_text(record.duration)}  "
-            f"{status:<7}  {record.title}"
+            f"{status:<7}  {record.title}{note}"
         )
+        if doubtful:
+            for item in doubts:
+                click.echo(
+                    f"       {float(str(item.get('score', 0))):.2f}  {item.get('text', '')}\n"
+                    f"             heard: {item.get('heard', '')}"
+                )
 
 
 @feed.command("remove")

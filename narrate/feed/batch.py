@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..audio.sidecars import SIDECAR_SUFFIXES
 from ..errors import NarrateError
 from ..files import folder_lock, remove_stale_stages
+from ..voice.verify import VerifyOptions
 from .config import (
     CONFIG_NAME,
     EPISODES,
@@ -33,9 +34,12 @@ if TYPE_CHECKING:
     from ..audio.master import MasterOptions
     from ..model import Article, Script
     from ..voice.engines.base import Engine
+    from ..voice.listen import Listener
+    from ..voice.verify import VerifyReport
 
 log = logging.getLogger(__name__)
 EXCERPT_WORDS = 60
+VERIFY = VerifyOptions()  # a feed's verify settings (verify = true in feed.toml)
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,10 @@ def prepare_job(
         )
         script = build_script(article, options=options)
         engine = engine_for(config, script.lang, cores)
-        key = narration_key(script, engine.name, engine.voice, master_options(config).settings())
+        settings = master_options(config).settings()
+        if config.verify:
+            settings["verify"] = VERIFY.settings()
+        key = narration_key(script, engine.name, engine.voice, settings)
     except NarrateError as exc:
         return Outcome(source, "failed", error=str(exc))
     guid = episode_guid(source, article, existing)
@@ -210,9 +217,28 @@ def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) 
 
 
 def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
+    """The feed's engine with the cores it may use (those the listener leaves, with verify)."""
+    from ..cli.options import plan_verify
     from ..voice.engines import shared_engine
 
-    return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=cores)
+    threads = plan_verify(cores)[0] if config.verify else cores
+    return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=threads)
+
+
+_LISTENERS: dict[int, Listener] = {}
+
+
+def listener_for(config: FeedConfig, cores: int) -> Listener | None:
+    """With verify, the listener of this process (loaded once, for every article it narrates)."""
+    if not config.verify:
+        return None
+    from ..cli.options import plan_verify
+    from ..voice.listen import Listener
+
+    threads = plan_verify(cores)[1]
+    if threads not in _LISTENERS:
+        _LISTENERS[threads] = Listener(threads=threads)
+    return _LISTENERS[threads]
 
 
 def master_options(config: FeedConfig, cores: int = 1) -> MasterOptions:
@@ -256,6 +282,9 @@ def run_job(
             cache=SegmentCache() if use_cache else None,
             evict=False,
             own_sidecars=True,
+            verify=VERIFY if config.verify else None,
+            listener=listener_for(config, cores),
+            verify_report=False,  # the library keeps what a publisher needs: see feed list
         )
     except NarrateError as exc:
         return Outcome(job.source, "failed", error=str(exc)), None
@@ -281,8 +310,17 @@ def run_job(
         sentences=result.sentences,
         first_seen=first_seen,
         updated=now,
+        doubtful=doubtful_json(result.verify) if result.verify is not None else None,
     )
     return Outcome(job.source, "updated" if existing else "new", article.title), record
+
+
+def doubtful_json(report: VerifyReport) -> str:
+    """The sentences REPORT still found doubtful, for the library."""
+    import json
+
+    items = [{"text": c.text, "heard": c.heard, "score": c.score} for c in report.doubtful]
+    return json.dumps(items, ensure_ascii=False)
 
 
 def narrate_job(
@@ -357,6 +395,10 @@ def add_locked(
     use_cache: bool = True,
 ) -> list[Outcome]:
     """add_sources, with the folder's lock held."""
+    if config.verify:
+        from ..voice.listen import Listener
+
+        Listener.require()  # before any work: a missing extra is one line, at once
     (folder / EPISODES).mkdir(exist_ok=True)
     clean_stale_staging(folder)
     library = Library(folder / LIBRARY_NAME)

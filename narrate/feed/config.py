@@ -61,6 +61,7 @@ class FeedConfig:
     voice: str = ""
     lang: str = ""  # article language override; empty: each page's own
     datelines: bool = True  # read a story's opening dateline ("WASHINGTON (CNN) —")
+    verify: bool = False  # listen back to each sentence and re-speak what came out wrong
     loudness: float = -16.0
     bitrate: str = "64k"
     format: str = "mp3"
@@ -129,6 +130,7 @@ FIELD_TYPES: dict[str, type] = {
     "explicit": bool,
     "locked": bool,
     "datelines": bool,
+    "verify": bool,
     "loudness": float,
 }
 FIELD_TYPES.update(
@@ -187,7 +189,16 @@ def load_config(folder: Path) -> FeedConfig:
     return config
 
 
-NARRATION_KEYS = ("engine", "voice", "lang", "datelines", "loudness", "bitrate", "format")
+NARRATION_KEYS = (
+    "engine",
+    "voice",
+    "lang",
+    "datelines",
+    "verify",
+    "loudness",
+    "bitrate",
+    "format",
+)
 
 
 def save_config(folder: Path, config: FeedConfig) -> None:

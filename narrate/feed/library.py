@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS episodes (
     duration REAL NOT NULL,
     sentences INTEGER NOT NULL,
     first_seen TEXT NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    doubtful TEXT                   -- with verify: JSON list of sentences still misheard
 );
 CREATE TABLE IF NOT EXISTS sources (
     source TEXT PRIMARY KEY,        -- a feed URL, OPML or URL list to re-read on update
@@ -58,6 +59,17 @@ class EpisodeRecord:
     sentences: int
     first_seen: str
     updated: str
+    doubtful: str | None = None  # JSON: [{"text", "heard", "score"}, …] (None: not verified)
+
+    def doubtful_sentences(self) -> list[dict[str, object]]:
+        """The sentences the verifier still heard wrong (none when it was not run)."""
+        import json
+
+        try:
+            items = json.loads(self.doubtful or "[]")
+        except ValueError:
+            return []
+        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def record(row: sqlite3.Row) -> EpisodeRecord:
@@ -78,6 +90,10 @@ class Library:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(episodes)")}
+            if "doubtful" not in columns and "guid" in columns:  # a library from before verify
+                with self.db:
+                    self.db.execute("ALTER TABLE episodes ADD COLUMN doubtful TEXT")
+                columns.add("doubtful")
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise DamagedLibrary(
