@@ -182,7 +182,7 @@ def narrate_script(
         from .voice.verify import VerifyReport, verified_clips
 
         report = VerifyReport(listener.identity(), verify.threshold, verify.tries)
-        clips = verified_clips(script, engine, listener, report, cache, progress)
+        clips = verified_clips(script, engine, listener, report, cache, progress, voices)
     else:
         if verify is not None:
             from .voice.verify import VerifyReport

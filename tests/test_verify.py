@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -88,6 +89,26 @@ def test_clips_are_resampled_for_the_listener_at_their_length():
     assert 0.3 < float(np.abs(samples).max()) < 0.45  # the level is kept
 
 
+def test_words_heard_across_sentences_are_shared_out_by_lining_them_up():
+    from narrate.voice.listen import split_heard
+
+    said = [
+        comparable_words("The council met on Tuesday."),
+        comparable_words("A meeting was held in the capital."),
+        comparable_words("Nobody left."),
+    ]
+    heard = comparable_words(
+        "the council met on tuesday the meaning was held in capital nobody has left"
+    )
+    assert split_heard(said, heard) == [
+        ["the", "council", "met", "on", "tuesday"],
+        ["the", "meaning", "was", "held", "in", "capital"],
+        ["nobody", "has", "left"],
+    ]
+    assert split_heard(said, []) == [[], [], []]
+    assert split_heard([[], []], ["noise"]) == [[], ["noise"]]
+
+
 # --- re-speaking, with an engine and a listener that can be told what to get wrong ----------
 
 
@@ -116,15 +137,20 @@ class TakesEngine:
 
 
 class PayloadListener:
+    """Hears what each take says; takes heard together come with silence between them."""
+
     def __init__(self) -> None:
-        self.heard = 0
+        self.heard = 0  # takes heard
+        self.calls = 0
 
     def identity(self) -> str:
         return "payload listener 1"
 
     def hear(self, clip: Clip) -> str:
-        self.heard += 1
-        return json.loads(clip.pcm.decode().strip())["said"]
+        self.calls += 1
+        takes = [part for part in re.split(rb"\x00{2,}", clip.pcm) if part.strip()]
+        self.heard += len(takes)
+        return " ".join(json.loads(part.decode().strip())["said"] for part in takes)
 
 
 def payload(clip: Clip) -> dict:
@@ -152,6 +178,47 @@ def test_a_sentence_garbled_on_its_first_take_is_respoken_and_the_good_take_kept
     assert all(c.tries == 1 and c.take == "first" for c in report.checks if c.index != 2)
     assert len(report.respoken) == 1 and not report.doubtful
     assert report.summary() == "4 sentences checked, 1 re-spoken, 0 still doubtful"
+
+
+def test_consecutive_sentences_are_heard_together_and_retakes_alone():
+    script = build_script(story("One came. Two came. Three came. Four came."), outro=False)
+    listener = PayloadListener()
+    _, report = run(script, TakesEngine(garble={"Three": 1}), listener)
+    assert listener.heard == 6  # five first takes, one re-take
+    assert listener.calls == 2  # the first takes in one window, the re-take in another
+    assert [c.score for c in report.checks] == [1.0] * 5
+    assert report.checks[3].scores == [0.0, 1.0]
+
+
+def test_a_group_is_cut_at_its_length_in_seconds(monkeypatch):
+    from narrate.voice import verify as verify_module
+
+    monkeypatch.setattr(verify_module, "GROUP_S", 0.0001)  # every take is longer
+    script = build_script(story("One came. Two came."), outro=False)
+    listener = PayloadListener()
+    run(script, TakesEngine(), listener)
+    assert listener.calls == 3
+
+
+def test_first_takes_can_come_from_the_voice_processes(monkeypatch):
+    from narrate.voice import verify as verify_module
+    from narrate.voice.engines import get_engine
+    from narrate.voice.pool import VoicePool, VoiceSpec
+
+    class Heard(PayloadListener):
+        def hear(self, clip: Clip) -> str:
+            self.calls += 1
+            return ""
+
+    monkeypatch.setattr(verify_module, "words_score", lambda said, heard: 1.0)
+    script = build_script(story(" ".join(f"Sentence {n} is here." for n in range(6))))
+    engine = get_engine("espeak")
+    with VoicePool(VoiceSpec("espeak", None, None, 1), 2) as voices:
+        report = VerifyReport("x", 0.75, 3)
+        clips = list(verified_clips(script, engine, Heard(), report, voices=voices))
+        assert voices._pool is not None  # the processes spoke
+    assert len(clips) == len(script.sentences) == len(report.checks)
+    assert all(clip.duration > 0.3 for clip in clips)
 
 
 def test_retakes_go_new_noise_then_slower_then_the_other_rendering():
@@ -194,7 +261,7 @@ def test_verified_takes_and_their_scores_are_kept_in_the_cache(tmp_path):
     assert listener.heard == 0 and engine.takes == {}  # nothing spoken, nothing heard again
     assert [c.take for c in report.checks] == ["cached"] * 3
     assert payload(clips[2])["take"] == 2  # the verified take, not the garbled first one
-    assert report.checks[2].heard == "The vote was close." and report.checks[2].score == 1.0
+    assert report.checks[2].heard == "the vote was close" and report.checks[2].score == 1.0
 
 
 def test_a_cached_take_without_a_verdict_or_from_another_listener_is_heard_again(tmp_path):
@@ -279,13 +346,15 @@ def test_the_report_lists_every_sentence_beside_the_audio(tmp_path):
         "index": 1,
         "text": "The U.S. vote was close.",
         "said": "The U S vote was close.",
-        "heard": "The U.S. vote was close.",
+        "heard": "the us vote was close",
         "score": 1.0,
         "tries": 1,
         "take": "first",
         "doubtful": False,
+        "scores": [1.0],
     }
     assert report["sentences"][2]["tries"] == 2
+    assert report["sentences"][2]["scores"] == [0.0, 1.0]
     assert result.verify is not None and result.verify.summary().startswith("4 sentences")
 
 
@@ -406,8 +475,8 @@ def test_a_feed_with_verify_lists_its_doubtful_sentences(tmp_path, monkeypatch, 
     # every sentence is heard right but the body's sentences of the grain story
     monkeypatch.setattr(
         verify_module,
-        "heard_score",
-        lambda expected, heard: 0.2 if "Grain corridor reopens was" in expected else 1.0,
+        "words_score",
+        lambda said, heard: 0.2 if said[:4] == ["grain", "corridor", "reopens", "was"] else 1.0,
     )
     add_sources(folder, [server.url("/a"), server.url("/b")], use_cache=False)
     records = {r.title: r for r, _ in list_episodes(folder)}

@@ -111,7 +111,7 @@ def article(
     probe = get_engine(engine, voice=voice, threads=voice_threads)
     voices = None
     wanted = named is None or not named.exists() or force
-    if engine in POOLED_ENGINES and cores >= 2 and wanted and verify is None:
+    if engine in POOLED_ENGINES and cores >= 2 and wanted:
         # Piper on two cores or more: worker processes speak, when enough sentences need it.
         processes, threads = plan_processes(cores)
         spec = VoiceSpec(engine, voice, None, threads)

@@ -107,17 +107,51 @@ def word_errors(reference: list[str], heard: list[str]) -> int:
     return previous[-1]
 
 
-def heard_score(expected: str, heard: str) -> float:
-    """How well HEARD matches EXPECTED: 1 − word error rate, at least 0. EXPECTED is
-    narrate's spoken text (words); HEARD, a recogniser's transcript, is first normalised the
-    way narrate normalises a page ("$5" → "five dollars"), so the two meet."""
+def heard_words(transcript: str) -> list[str]:
+    """A recogniser's TRANSCRIPT as comparable words, after narrate's own normaliser (so
+    "$5" and "five dollars" meet)."""
     from ..speech.normalize import normalize
 
-    reference = comparable_words(expected)
+    return comparable_words(normalize(transcript, "en")) if transcript.strip() else []
+
+
+def words_score(reference: list[str], heard: list[str]) -> float:
+    """1 − word error rate of HEARD against REFERENCE, at least 0 (1 when there is nothing
+    to hear)."""
     if not reference:
         return 1.0
-    hypothesis = comparable_words(normalize(heard, "en")) if heard.strip() else []
-    return max(0.0, 1.0 - word_errors(reference, hypothesis) / len(reference))
+    return max(0.0, 1.0 - word_errors(reference, heard) / len(reference))
+
+
+def heard_score(expected: str, heard: str) -> float:
+    """How well the transcript HEARD matches EXPECTED, narrate's spoken text (words)."""
+    return words_score(comparable_words(expected), heard_words(heard))
+
+
+def split_heard(references: list[list[str]], heard: list[str]) -> list[list[str]]:
+    """HEARD, the words heard in several sentences spoken one after another, shared out
+    among them: each heard word goes to the sentence of the reference word it lines up with
+    (a word heard where none was said goes with the word before it)."""
+    from difflib import SequenceMatcher
+
+    said = [word for reference in references for word in reference]
+    owner = [n for n, reference in enumerate(references) for _ in reference]
+    shares: list[list[str]] = [[] for _ in references]
+    if not said:
+        if shares:
+            shares[-1] = list(heard)
+        return shares
+    matcher = SequenceMatcher(a=said, b=heard, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "delete":
+            continue
+        if a1 == a2:  # inserted: with the word said before it (or the first, at the start)
+            shares[owner[max(0, a1 - 1)]].extend(heard[b1:b2])
+            continue
+        for offset, word in enumerate(heard[b1:b2]):  # spread over the words it replaces
+            position = a1 + min(a2 - a1 - 1, offset * (a2 - a1) // max(1, b2 - b1))
+            shares[owner[position]].append(word)
+    return shares
 
 
 # --- the recogniser ---------------------------------------------------------------------------

@@ -8,33 +8,41 @@ rendering (initialisms and names as letters and respellings instead of phonemes)
 re-take is heard in turn. The best take goes into the segment cache with its verdict, so a
 later run neither speaks nor hears that sentence again.
 
-Recognition runs beside synthesis: sentence N is heard on one thread while sentence N+1 is
-spoken on another (both libraries release the GIL).
+Recognition runs beside synthesis: sentences are heard while the ones after them are spoken
+on another thread or by the voice processes (both libraries release the GIL), a few
+consecutive sentences in one window of the recogniser.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Clip, Script, Sentence
 from .cache import SegmentCache
 from .engines.base import Engine
-from .listen import heard_score
+from .listen import comparable_words, heard_words, split_heard, words_score
 from .speak import can_slow_down, speak
 from .synth import engine_text
+
+if TYPE_CHECKING:
+    from .pool import VoicePool
 
 # Measured with benchmarks/verify_bench.py on the samples (Piper joe, Whisper tiny.en): see
 # the README. A score is 1 − the sentence's word error rate.
 DEFAULT_THRESHOLD = 0.75
 DEFAULT_TRIES = 3
 SLOWER = 1.2  # the slower take: a fifth slower
-LOOKAHEAD = 3  # sentences spoken ahead of the one being heard
+LOOKAHEAD = 8  # sentences spoken ahead of the ones being heard
+GROUP_S = 24.0  # consecutive sentences heard together, up to this much audio
+GROUP_SENTENCES = 6
+GAP_S = 0.4  # silence between the sentences heard together
 
 
 class Hearer(Protocol):
@@ -67,6 +75,7 @@ class Check:
     tries: int  # takes spoken and heard in this run (0: the verdict came from the cache)
     take: str  # which take was kept: first, new noise, slower, alternative, cached
     doubtful: bool
+    scores: list[float] = field(default_factory=list)  # of every take heard, in order
 
 
 @dataclass
@@ -148,15 +157,63 @@ def verified_clips(
     report: VerifyReport,
     cache: SegmentCache | None = None,
     progress: Callable[[int], None] | None = None,
+    voices: VoicePool | None = None,
 ) -> Iterator[Clip]:
     """Every sentence of SCRIPT, spoken, heard and if need be re-spoken, in reading order;
-    each verdict is added to REPORT."""
-    sentences = script.sentences
-    identity = engine.identity()
-    heard_by = listener.identity()
-    keys = [cache.key(identity, engine_text(s.spoken)) if cache else "" for s in sentences]
+    each verdict is added to REPORT.
 
-    def first_take(index: int) -> Take:
+    First takes are spoken ahead on a thread (or by VOICES' processes, when there are enough
+    sentences to share out) while the takes before them are heard here. Consecutive
+    sentences are heard together, up to GROUP_S seconds of audio: the recogniser hears 30 s
+    windows, and one window for three sentences costs little more than one for one. What it
+    heard is shared out among them by lining it up with their words. Re-takes are heard
+    one by one."""
+    sentences = script.sentences
+    heard_by = listener.identity()
+    takes = first_takes(script, engine, report, heard_by, cache, voices)
+    upcoming = iter(range(len(sentences)))
+    try:
+        while True:
+            group: list[tuple[int, Take]] = []
+            seconds = 0.0
+            for index in upcoming:
+                take = next(takes)
+                group.append((index, take))
+                if take.verdict is None:
+                    seconds += take.clip.duration
+                if seconds >= GROUP_S or len(group) >= GROUP_SENTENCES:
+                    break
+            if not group:
+                return
+            for clip, check in settle_group(group, sentences, engine, listener, report, cache):
+                report.checks.append(check)
+                if progress:
+                    progress(1)
+                yield clip
+    finally:
+        takes.close()
+
+
+def first_takes(
+    script: Script,
+    engine: Engine,
+    report: VerifyReport,
+    heard_by: str,
+    cache: SegmentCache | None,
+    voices: VoicePool | None,
+) -> Generator[Take, None, None]:
+    """The first take of every sentence, in order: from the cache (with its verdict, when it
+    still stands), else spoken, LOOKAHEAD sentences ahead on a thread or by VOICES."""
+    texts = [engine_text(s.spoken) for s in script.sentences]
+    identity = engine.identity()
+    keys = [cache.key(identity, text) if cache else "" for text in texts]
+    missing = [i for i, key in enumerate(keys) if cache is None or not cache.has(key)]
+    pooled = set(missing) if voices is not None and voices.worth_it(len(missing)) else set()
+    spoken = voices.speak([texts[i] for i in missing]) if voices and pooled else iter(())
+
+    def take(index: int) -> Take:
+        if index in pooled:
+            return Take(next(spoken))
         if cache is not None:
             entry = cache.get_entry(keys[index])
             if entry is not None:
@@ -164,78 +221,123 @@ def verified_clips(
                 if verdict is not None and not still_valid(verdict, heard_by, report):
                     verdict = None
                 return Take(entry.clip, verdict)
-        return Take(speak(engine, engine_text(sentences[index].spoken)))
+        return Take(speak(engine, texts[index]))
 
-    def settle(index: int, pending: Future[Take]) -> tuple[Clip, Check]:
-        take = pending.result()
+    speaker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate-speak")
+    ahead: deque[Future[Take]] = deque()
+    upcoming = iter(range(len(texts)))
+    try:
+        for index in itertools.islice(upcoming, LOOKAHEAD):
+            ahead.append(speaker.submit(take, index))
+        while ahead:
+            result = ahead.popleft().result()
+            following = next(upcoming, None)
+            if following is not None:
+                ahead.append(speaker.submit(take, following))
+            yield result
+    finally:
+        speaker.shutdown(wait=True, cancel_futures=True)
+
+
+def settle_group(
+    group: list[tuple[int, Take]],
+    sentences: list[Sentence],
+    engine: Engine,
+    listener: Hearer,
+    report: VerifyReport,
+    cache: SegmentCache | None,
+) -> list[tuple[Clip, Check]]:
+    """Hear the takes of GROUP that have no verdict yet (together), re-speak those heard
+    wrong, and give each sentence its kept clip and verdict, in order."""
+    to_hear = [(index, take) for index, take in group if take.verdict is None]
+    shares: dict[int, list[str]] = {}
+    if to_hear:
+        references = [comparable_words(sentences[i].heard_as) for i, _ in to_hear]
+        heard = heard_words(listener.hear(joined([take.clip for _, take in to_hear])))
+        parts = split_heard(references, heard) if len(to_hear) > 1 else [heard]
+        shares = {index: part for (index, _), part in zip(to_hear, parts, strict=True)}
+    settled = []
+    for index, take in group:
         sentence = sentences[index]
-        expected = sentence.heard_as
         if take.verdict is not None:
-            verdict = take.verdict
+            score = float(take.verdict["score"])
+            heard_text = str(take.verdict.get("heard", ""))
             check = Check(
                 index,
                 sentence.written,
-                expected,
-                str(verdict.get("heard", "")),
-                float(verdict["score"]),
+                sentence.heard_as,
+                heard_text,
+                score,
                 0,
                 "cached",
-                float(verdict["score"]) < report.threshold,
+                score < report.threshold,
             )
-            return take.clip, check
-        heard = listener.hear(take.clip)
-        best = (heard_score(expected, heard), take.clip, heard, "first")
-        tries = 1
-        if best[0] < report.threshold:
-            for name, text, pace in retakes(engine, sentence, report.tries):
-                clip = speak(engine, text, pace)
-                heard = listener.hear(clip)
-                tries += 1
-                score = heard_score(expected, heard)
-                if score > best[0]:
-                    best = (score, clip, heard, name)
-                if best[0] >= report.threshold:
-                    break
-        score, clip, heard, name = best
-        doubtful = score < report.threshold
-        check = Check(
-            index, sentence.written, expected, heard, round(score, 3), tries, name, doubtful
-        )
+            settled.append((take.clip, check))
+            continue
+        clip, check = respeak(index, sentence, take.clip, shares[index], engine, listener, report)
         if cache is not None:
-            verdict = {
-                "listener": heard_by,
-                "score": check.score,
-                "heard": heard,
-                "tries": report.tries,
-                "threshold": report.threshold,
-                "take": name,
-            }
-            cache.put(keys[index], clip, verdict)
-        return clip, check
+            key = cache.key(engine.identity(), engine_text(sentence.spoken))
+            cache.put(key, clip, verdict_of(check, report, listener.identity()))
+        settled.append((clip, check))
+    return settled
 
-    speaker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate-speak")
-    hearer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate-listen")
-    queued: deque[Future[tuple[Clip, Check]]] = deque()
-    upcoming = iter(range(len(sentences)))
 
-    def queue_next() -> None:
-        index = next(upcoming, None)
-        if index is not None:
-            queued.append(hearer.submit(settle, index, speaker.submit(first_take, index)))
+def respeak(
+    index: int,
+    sentence: Sentence,
+    clip: Clip,
+    heard: list[str],
+    engine: Engine,
+    listener: Hearer,
+    report: VerifyReport,
+) -> tuple[Clip, Check]:
+    """The best take of SENTENCE: CLIP (its first, in which HEARD was heard), or when that
+    scores below the threshold, the best of its re-takes (stopping at the first good one)."""
+    reference = comparable_words(sentence.heard_as)
+    best = (words_score(reference, heard), clip, heard, "first")
+    scores = [round(best[0], 3)]
+    if best[0] < report.threshold:
+        for name, text, pace in retakes(engine, sentence, report.tries):
+            retake = speak(engine, text, pace)
+            words = heard_words(listener.hear(retake))
+            score = words_score(reference, words)
+            scores.append(round(score, 3))
+            if score > best[0]:
+                best = (score, retake, words, name)
+            if best[0] >= report.threshold:
+                break
+    score, kept, words, name = best
+    check = Check(
+        index,
+        sentence.written,
+        sentence.heard_as,
+        " ".join(words),
+        round(score, 3),
+        len(scores),
+        name,
+        score < report.threshold,
+        scores,
+    )
+    return kept, check
 
-    try:
-        for _ in range(LOOKAHEAD + 1):
-            queue_next()
-        while queued:
-            clip, check = queued.popleft().result()
-            queue_next()
-            report.checks.append(check)
-            if progress:
-                progress(1)
-            yield clip
-    finally:
-        hearer.shutdown(wait=True, cancel_futures=True)
-        speaker.shutdown(wait=True, cancel_futures=True)
+
+def verdict_of(check: Check, report: VerifyReport, heard_by: str) -> dict[str, object]:
+    """What the cache keeps of CHECK beside its take."""
+    return {
+        "listener": heard_by,
+        "score": check.score,
+        "heard": check.heard,
+        "tries": report.tries,
+        "threshold": report.threshold,
+        "take": check.take,
+    }
+
+
+def joined(clips: list[Clip]) -> Clip:
+    """CLIPS one after another with GAP_S of silence between (all at the first one's rate)."""
+    rate = clips[0].rate
+    gap = bytes(int(rate * GAP_S) * 2)
+    return Clip(gap.join(clip.pcm for clip in clips), rate)
 
 
 def still_valid(verdict: dict[str, Any], heard_by: str, report: VerifyReport) -> bool:
