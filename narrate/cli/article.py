@@ -15,7 +15,6 @@ from .options import (
     make_master_options,
     make_options,
     master_options,
-    plan_verify,
     progress_bar,
     quiet_option,
     speech_options,
@@ -86,7 +85,7 @@ def article(
     verify = listener = None
     if params["verify"]:
         from ..voice.listen import Listener
-        from ..voice.verify import VerifyOptions
+        from ..voice.verify import VerifyOptions, plan_verify
 
         Listener.require()  # before anything is read: a missing extra is one line, at once
         verify = VerifyOptions(tries=params["verify_tries"])

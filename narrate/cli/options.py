@@ -73,13 +73,6 @@ def verify_options(func: Any) -> Any:
     )(func)
 
 
-def plan_verify(cores: int) -> tuple[int, int]:
-    """(voice threads, listener threads) for a narration checked by ear on CORES cores: the
-    listener takes a core of every four (at least one), the voice the rest."""
-    listener = max(1, cores // 4)
-    return max(1, cores - listener), listener
-
-
 def quiet_option(func: Any) -> Any:
     return click.option(
         "-q", "--quiet", is_flag=True, default=None, help="Print nothing but errors."

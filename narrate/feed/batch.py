@@ -218,8 +218,8 @@ def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) 
 
 def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
     """The feed's engine with the cores it may use (those the listener leaves, with verify)."""
-    from ..cli.options import plan_verify
     from ..voice.engines import shared_engine
+    from ..voice.verify import plan_verify
 
     threads = plan_verify(cores)[0] if config.verify else cores
     return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=threads)
@@ -232,8 +232,8 @@ def listener_for(config: FeedConfig, cores: int) -> Listener | None:
     """With verify, the listener of this process (loaded once, for every article it narrates)."""
     if not config.verify:
         return None
-    from ..cli.options import plan_verify
     from ..voice.listen import Listener
+    from ..voice.verify import plan_verify
 
     threads = plan_verify(cores)[1]
     if threads not in _LISTENERS:

@@ -53,6 +53,13 @@ class Hearer(Protocol):
     def identity(self) -> str: ...
 
 
+def plan_verify(cores: int) -> tuple[int, int]:
+    """(voice threads, listener threads) for a narration checked by ear on CORES cores: the
+    listener takes a core of every four (at least one), the voice the rest."""
+    listener = max(1, cores // 4)
+    return max(1, cores - listener), listener
+
+
 @dataclass(frozen=True)
 class VerifyOptions:
     tries: int = DEFAULT_TRIES  # re-takes at most, after the first
