@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # Measured with benchmarks/verify_bench.py on the samples (Piper joe, Whisper tiny.en): see
 # the README. A score is 1 − the sentence's word error rate.
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.8
 DEFAULT_TRIES = 3
 SLOWER = 1.2  # the slower take: a fifth slower
 LOOKAHEAD = 8  # sentences spoken ahead of the ones being heard
