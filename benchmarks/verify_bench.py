@@ -51,7 +51,7 @@ def narrate(sample: Path, out: Path, verify: bool, jobs: int | None) -> float:
     if verify:
         command.append("--verify")
     started = time.perf_counter()
-    subprocess.run(command, check=True)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
