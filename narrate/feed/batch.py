@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from ..audio.sidecars import SIDECAR_SUFFIXES
 from ..errors import NarrateError
 from ..files import folder_lock, remove_stale_stages
-from ..voice.verify import VerifyOptions
 from .config import (
     CONFIG_NAME,
     EPISODES,
@@ -35,11 +34,10 @@ if TYPE_CHECKING:
     from ..model import Article, Script
     from ..voice.engines.base import Engine
     from ..voice.listen import Listener
-    from ..voice.verify import VerifyReport
+    from ..voice.verify import VerifyOptions, VerifyReport
 
 log = logging.getLogger(__name__)
 EXCERPT_WORDS = 60
-VERIFY = VerifyOptions()  # a feed's verify settings (verify = true in feed.toml)
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,7 @@ def prepare_job(
         engine = engine_for(config, script.lang, cores)
         settings = master_options(config).settings()
         if config.verify:
-            settings["verify"] = VERIFY.settings()
+            settings["verify"] = feed_verify().settings()
         key = narration_key(script, engine.name, engine.voice, settings)
     except NarrateError as exc:
         return Outcome(source, "failed", error=str(exc))
@@ -223,6 +221,13 @@ def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
 
     threads = plan_verify(cores)[0] if config.verify else cores
     return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=threads)
+
+
+def feed_verify() -> VerifyOptions:
+    """A feed's verify settings (verify = true in feed.toml): the defaults."""
+    from ..voice.verify import VerifyOptions
+
+    return VerifyOptions()
 
 
 _LISTENERS: dict[int, Listener] = {}
@@ -282,7 +287,7 @@ def run_job(
             cache=SegmentCache() if use_cache else None,
             evict=False,
             own_sidecars=True,
-            verify=VERIFY if config.verify else None,
+            verify=feed_verify() if config.verify else None,
             listener=listener_for(config, cores),
             verify_report=False,  # the library keeps what a publisher needs: see feed list
         )

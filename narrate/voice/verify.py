@@ -177,7 +177,10 @@ def verified_clips(
     one by one."""
     sentences = script.sentences
     heard_by = listener.identity()
-    takes = first_takes(script, engine, report, heard_by, cache, voices)
+    texts = [engine_text(s.spoken) for s in sentences]
+    identity = engine.identity()
+    keys = [cache.key(identity, text) if cache else "" for text in texts]
+    takes = first_takes(texts, keys, engine, report, heard_by, cache, voices)
     upcoming = iter(range(len(sentences)))
     try:
         while True:
@@ -192,7 +195,8 @@ def verified_clips(
                     break
             if not group:
                 return
-            for clip, check in settle_group(group, sentences, engine, listener, report, cache):
+            settled = settle_group(group, sentences, keys, engine, listener, report, cache)
+            for clip, check in settled:
                 report.checks.append(check)
                 if progress:
                     progress(1)
@@ -202,18 +206,17 @@ def verified_clips(
 
 
 def first_takes(
-    script: Script,
+    texts: list[str],
+    keys: list[str],
     engine: Engine,
     report: VerifyReport,
     heard_by: str,
     cache: SegmentCache | None,
     voices: VoicePool | None,
 ) -> Generator[Take, None, None]:
-    """The first take of every sentence, in order: from the cache (with its verdict, when it
-    still stands), else spoken, LOOKAHEAD sentences ahead on a thread or by VOICES."""
-    texts = [engine_text(s.spoken) for s in script.sentences]
-    identity = engine.identity()
-    keys = [cache.key(identity, text) if cache else "" for text in texts]
+    """The first take of each of TEXTS (cached under KEYS), in order: from the cache (with
+    its verdict, when it still stands), else spoken, LOOKAHEAD sentences ahead on a thread or
+    by VOICES."""
     missing = [i for i, key in enumerate(keys) if cache is None or not cache.has(key)]
     pooled = set(missing) if voices is not None and voices.worth_it(len(missing)) else set()
     spoken = voices.speak([texts[i] for i in missing]) if voices and pooled else iter(())
@@ -249,6 +252,7 @@ def first_takes(
 def settle_group(
     group: list[tuple[int, Take]],
     sentences: list[Sentence],
+    keys: list[str],
     engine: Engine,
     listener: Hearer,
     report: VerifyReport,
@@ -257,12 +261,12 @@ def settle_group(
     """Hear the takes of GROUP that have no verdict yet (together), re-speak those heard
     wrong, and give each sentence its kept clip and verdict, in order."""
     to_hear = [(index, take) for index, take in group if take.verdict is None]
+    references = {index: comparable_words(sentences[index].heard_as) for index, _ in to_hear}
     shares: dict[int, list[str]] = {}
     if to_hear:
-        references = [comparable_words(sentences[i].heard_as) for i, _ in to_hear]
         heard = heard_words(listener.hear(joined([take.clip for _, take in to_hear])))
-        parts = split_heard(references, heard) if len(to_hear) > 1 else [heard]
-        shares = {index: part for (index, _), part in zip(to_hear, parts, strict=True)}
+        parts = split_heard(list(references.values()), heard) if len(to_hear) > 1 else [heard]
+        shares = dict(zip(references, parts, strict=True))
     settled = []
     for index, take in group:
         sentence = sentences[index]
@@ -281,10 +285,11 @@ def settle_group(
             )
             settled.append((take.clip, check))
             continue
-        clip, check = respeak(index, sentence, take.clip, shares[index], engine, listener, report)
+        clip, check = respeak(
+            index, sentence, references[index], take.clip, shares[index], engine, listener, report
+        )
         if cache is not None:
-            key = cache.key(engine.identity(), engine_text(sentence.spoken))
-            cache.put(key, clip, verdict_of(check, report, listener.identity()))
+            cache.put(keys[index], clip, verdict_of(check, report, listener.identity()))
         settled.append((clip, check))
     return settled
 
@@ -292,15 +297,16 @@ def settle_group(
 def respeak(
     index: int,
     sentence: Sentence,
+    reference: list[str],
     clip: Clip,
     heard: list[str],
     engine: Engine,
     listener: Hearer,
     report: VerifyReport,
 ) -> tuple[Clip, Check]:
-    """The best take of SENTENCE: CLIP (its first, in which HEARD was heard), or when that
-    scores below the threshold, the best of its re-takes (stopping at the first good one)."""
-    reference = comparable_words(sentence.heard_as)
+    """The best take of SENTENCE (REFERENCE: its comparable words): CLIP (its first, in which
+    HEARD was heard), or when that scores below the threshold, the best of its re-takes
+    (stopping at the first good one)."""
     best = (words_score(reference, heard), clip, heard, "first")
     scores = [round(best[0], 3)]
     if best[0] < report.threshold:
