@@ -162,7 +162,7 @@ def make_feed(tmp_path: Path, name: str = "feed") -> Path:
 
 
 def feed_guids(folder: Path) -> list[str]:
-    tree = etree.parse(str(folder / "feed.xml"))  # strict: an invalid feed fails here
+    tree = etree.parse(str(folder / "public" / "feed.xml"))  # strict: an invalid feed fails here
     return [item.findtext("guid") for item in tree.iter("item")]
 
 
@@ -185,7 +185,7 @@ def assert_feed_whole(folder: Path, exactly: bool = True) -> None:
     assert listed == held if exactly else set(listed) <= set(held)
     assert len({guid for guid, _ in rows}) == len(rows)
     for _guid, audio in rows:
-        assert MP3(str(folder / "episodes" / audio)).info.length > 1
+        assert MP3(str(folder / "public" / "episodes" / audio)).info.length > 1
 
 
 # --- 1. hostile feeds: nothing local is ever read because a remote source said so --------
@@ -229,7 +229,7 @@ def test_a_remote_feed_cannot_publish_local_files(tmp_path, server):
     assert updated.returncode == 1, updated.stderr
     assert "HTTP 404" in updated.stderr
     assert SECRET.encode() not in every_file_text(folder)
-    titles = etree.parse(str(folder / "feed.xml")).xpath("//item/title/text()")
+    titles = etree.parse(str(folder / "public" / "feed.xml")).xpath("//item/title/text()")
     assert sorted(titles) == ["A good article", "A relative link"]
     assert ("GET", "/relative", b"") in server.requests  # resolved against the feed's URL
 
@@ -244,7 +244,9 @@ def test_a_local_feed_file_names_only_web_addresses(tmp_path, server):
     added = run(tmp_path, "feed", "add", str(folder), str(local))
     assert added.returncode == 0, added.stderr
     assert SECRET.encode() not in every_file_text(folder)
-    assert etree.parse(str(folder / "feed.xml")).xpath("//item/title/text()") == ["A good article"]
+    assert etree.parse(str(folder / "public" / "feed.xml")).xpath("//item/title/text()") == [
+        "A good article"
+    ]
 
 
 def test_a_local_file_is_one_episode_however_its_path_is_typed(tmp_path):
@@ -266,7 +268,7 @@ def test_a_page_cannot_take_another_sites_place_in_the_feed(tmp_path, server):
     folder = make_feed(tmp_path)
     assert run(tmp_path, "feed", "add", str(folder), server.url("/real")).returncode == 0
     assert run(tmp_path, "feed", "add", str(folder), other).returncode == 0
-    titles = etree.parse(str(folder / "feed.xml")).xpath("//item/title/text()")
+    titles = etree.parse(str(folder / "public" / "feed.xml")).xpath("//item/title/text()")
     assert sorted(titles) == ["An impostor", "The real story"]
 
 
@@ -298,10 +300,10 @@ def test_hostile_metadata_never_breaks_the_feed(tmp_path, server):
     second = run(tmp_path, "feed", "add", str(folder), server.url("/next"))
     assert second.returncode == 0, second.stderr  # the feed goes on
     assert len(feed_guids(folder)) == 2
-    parsed = feedparser.parse((folder / "feed.xml").read_bytes())
+    parsed = feedparser.parse((folder / "public" / "feed.xml").read_bytes())
     assert not parsed.bozo
     assert any("\u05e9\u05dc\u05d5\u05dd" in entry.title for entry in parsed.entries)
-    site = (folder / "index.html").read_text(encoding="utf-8")
+    site = (folder / "public" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in site and "\x01" not in site
 
 
@@ -322,7 +324,7 @@ def published(tmp_path, server):
 @pytest.mark.parametrize("damage", ["blank", "missing", "garbage"])
 def test_a_lost_library_never_empties_the_public_feed(tmp_path, server, published, damage):
     library = published / "library.sqlite"
-    before = (published / "feed.xml").read_bytes()
+    before = (published / "public" / "feed.xml").read_bytes()
     for suffix in ("-wal", "-shm"):
         Path(f"{library}{suffix}").unlink(missing_ok=True)
     if damage == "blank":
@@ -334,7 +336,7 @@ def test_a_lost_library_never_empties_the_public_feed(tmp_path, server, publishe
     added = run(tmp_path, "feed", "add", str(published), server.url("/three"))
     one_line_error(added, "narrate feed recover")
     assert ("damaged" if damage == "garbage" else "feed.xml lists") in added.stderr
-    assert (published / "feed.xml").read_bytes() == before
+    assert (published / "public" / "feed.xml").read_bytes() == before
     recovered = run(tmp_path, "feed", "recover", str(published))
     assert recovered.returncode == 0, recovered.stderr
     assert "Restored 2" in recovered.stderr
@@ -347,12 +349,12 @@ def test_a_lost_library_never_empties_the_public_feed(tmp_path, server, publishe
 
 
 def test_a_deleted_audio_file_is_never_dropped_silently(tmp_path, server, published):
-    before = (published / "feed.xml").read_bytes()
+    before = (published / "public" / "feed.xml").read_bytes()
     _guid, audio = library_rows(published)[0]
-    (published / "episodes" / audio).unlink()
+    (published / "public" / "episodes" / audio).unlink()
     added = run(tmp_path, "feed", "add", str(published), server.url("/three"))
     one_line_error(added, "feed remove")
-    assert (published / "feed.xml").read_bytes() == before
+    assert (published / "public" / "feed.xml").read_bytes() == before
     listed = run(tmp_path, "feed", "list", str(published))
     number = next(line.split()[0] for line in listed.stdout.splitlines() if "missing" in line)
     assert run(tmp_path, "feed", "remove", str(published), number).returncode == 0
@@ -435,7 +437,7 @@ def recorded(folder: Path) -> int:
 )
 def test_a_batch_killed_mid_way_keeps_what_it_finished(tmp_path, batch, sig, moment):
     folder, stories = batch
-    before = (folder / "feed.xml").read_bytes()
+    before = (folder / "public" / "feed.xml").read_bytes()
     run_ = start(tmp_path, "feed", "add", str(folder), str(stories), "--jobs", "2")
     token = str(folder)
     assert wait_for(lambda: len(processes_mentioning(token)) >= 3, timeout=60)  # workers up
@@ -462,7 +464,7 @@ def test_a_batch_killed_mid_way_keeps_what_it_finished(tmp_path, batch, sig, mom
     if kept:
         assert_feed_whole(folder, exactly=sig != signal.SIGKILL)
     elif sig != signal.SIGKILL:
-        assert (folder / "feed.xml").read_bytes() == before
+        assert (folder / "public" / "feed.xml").read_bytes() == before
     feed_guids(folder)
     if sig != signal.SIGKILL and moment == "one-done":
         assert len(feed_guids(folder)) == kept >= 1  # the finished work was published
@@ -828,7 +830,7 @@ def fetch_status(url: str, headers: dict[str, str] | None = None) -> tuple[int, 
 def test_serve_hands_out_only_published_files(tmp_path, published):
     outside = tmp_path / "outside.txt"
     outside.write_text(SECRET)
-    episodes = published / "episodes"
+    episodes = published / "public" / "episodes"
     (episodes / "link.mp3").symlink_to(outside)
     (episodes / "sub").mkdir()
     (episodes / "sub" / "x.mp3").write_text(SECRET)

@@ -496,7 +496,9 @@ def test_a_feed_with_verify_lists_its_doubtful_sentences(tmp_path, monkeypatch, 
     assert doubtful.output.count("heard:") == 3 and "0.20  Grain corridor reopens was" in (
         doubtful.output
     )
-    assert not list((folder / "episodes").glob("*.verify.json"))  # nothing extra published
+    assert not list(
+        (folder / "public" / "episodes").glob("*.verify.json")
+    )  # nothing extra published
 
 
 def test_a_library_from_before_verify_is_upgraded_in_place(tmp_path):
@@ -597,6 +599,6 @@ def test_feed_init_verify_is_kept_and_a_missing_extra_stops_add_in_one_line(tmp_
     assert added.exit_code != 0
     lines = added.output.strip().splitlines()
     assert len(lines) == 1 and "narrate[verify]" in lines[0]
-    assert not list((folder / "episodes").glob("*"))
+    assert not list((folder / "public" / "episodes").glob("*"))
     off = CliRunner().invoke(cli, ["feed", "add", str(folder), str(page), "--no-verify", "-q"])
     assert off.exit_code == 0, off.output

@@ -110,7 +110,9 @@ def lay_out(
             timeline.chapter(script.article.title)
             body_started = True
         for j, sentence in enumerate(block.sentences):
-            timeline.speech(next(clip_iter), sentence.written, sentence.spoken)
+            timeline.speech(
+                next(clip_iter), sentence.written, sentence.spoken, block=index, kind=block.kind
+            )
             if j < len(block.sentences) - 1:
                 timeline.silence(timeline.pauses["sentence"])
         if block.kind == "intro":

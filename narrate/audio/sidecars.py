@@ -75,16 +75,22 @@ def chapters_json(
 
 
 def transcript_json(cues: list[Cue]) -> str:
-    """Podcasting 2.0 JSON transcript (version 1.0.0): one segment per sentence."""
-    segments = [
-        {
+    """Podcasting 2.0 JSON transcript (version 1.0.0): one segment per sentence. Beside the
+    spec's fields each segment names its block of the article ("paragraph": its number,
+    "part": heading, paragraph, intro…), so pages and the player can lay it out as written;
+    readers of the spec's fields alone ignore them."""
+    segments = []
+    for c in cues:
+        segment: dict[str, object] = {
             "speaker": SPEAKER,
             "startTime": round(c.start, 3),
             "endTime": round(c.end, 3),
             "body": " ".join(c.written.split()),
         }
-        for c in cues
-    ]
+        if c.block >= 0:
+            segment["paragraph"] = c.block
+            segment["part"] = c.kind
+        segments.append(segment)
     return (
         json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=2) + "\n"
     )

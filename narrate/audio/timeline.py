@@ -30,6 +30,8 @@ class Cue:
     end: float
     written: str
     spoken: str
+    block: int = -1  # which block of the script (paragraph, heading, ...) it belongs to
+    kind: str = ""  # that block's kind
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,14 @@ class Timeline:
             self._write(bytes(count * 2))
             self.samples += count
 
-    def speech(self, clip: Clip, written: str, spoken: str) -> Cue:
+    def speech(self, clip: Clip, written: str, spoken: str, block: int = -1, kind: str = "") -> Cue:
         if clip.rate != self.rate:
             raise ValueError(f"clip at {clip.rate} Hz in a {self.rate} Hz narration")
         trimmed = trim(clip)
         start = self.samples
         self._write(trimmed.pcm)
         self.samples += len(trimmed.pcm) // 2
-        cue = Cue(start / self.rate, self.samples / self.rate, written, spoken)
+        cue = Cue(start / self.rate, self.samples / self.rate, written, spoken, block, kind)
         self.cues.append(cue)
         return cue
 

@@ -101,6 +101,13 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
 @click.option("--language", default="en", show_default=True, help="Feed language.")
 @click.option("--category", default="News", show_default=True, help="Apple Podcasts category.")
 @click.option("--explicit/--clean", default=False, help="Explicit content flag.")
+@click.option(
+    "--out",
+    default="public",
+    show_default=True,
+    help="The folder listeners get (feed, episodes, pages, player): the one to upload or "
+    "serve. Relative to FOLDER, or absolute.",
+)
 @narration_overrides
 def feed_init(
     folder: Path,
@@ -113,9 +120,11 @@ def feed_init(
     language: str,
     category: str,
     explicit: bool,
+    out: str,
     **params: Any,
 ) -> None:
-    """Create FOLDER as a feed: feed.toml settings, the episode library, an empty feed."""
+    """Create FOLDER as a feed: feed.toml settings, the episode library, and its public folder
+    (an empty feed and site) apart from them."""
     from ..feed import FeedConfig, init_feed
 
     config = FeedConfig(
@@ -127,11 +136,16 @@ def feed_init(
         language=language,
         category=category,
         explicit=explicit,
+        out=out,
         **overrides_from(params),
     )
     init_feed(folder, config, image)
+    from ..feed.layout import layout_for
+
     click.echo(
-        f"Created feed in {folder}: add articles with narrate feed add {folder} URL…", err=True
+        f"Created feed in {folder} (publish {layout_for(folder, config).public}): add articles "
+        f"with narrate feed add {folder} URL…",
+        err=True,
     )
 
 
@@ -287,6 +301,24 @@ def feed_recover(folder: Path, drop_missing: bool, wait: bool) -> None:
         )
 
 
+@feed.command("embed")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("episode")
+@click.option(
+    "--base-url",
+    help="Where the public folder is served, if not feed.toml's base URL (a local preview).",
+)
+@click.option(
+    "--oembed", is_flag=True, help="Print the episode's oEmbed URL instead of the snippet."
+)
+def feed_embed(folder: Path, episode: str, base_url: str | None, oembed: bool) -> None:
+    """Print the HTML that puts EPISODE's "Listen to this article" player on a page: one
+    element and one script tag. EPISODE: its number in `feed list`, its URL or file name."""
+    from ..feed.batch import embed_snippet
+
+    click.echo(embed_snippet(folder, episode, base_url, oembed))
+
+
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -296,21 +328,42 @@ def feed_recover(folder: Path, drop_missing: bool, wait: bool) -> None:
     show_default=True,
     help="Address to listen on (0.0.0.0 for the whole network).",
 )
+@click.option(
+    "--base-url",
+    help="Links in the feed, pages and player point here instead of at feed.toml's base URL "
+    "(a local preview: http://127.0.0.1:8000/).",
+)
 @quiet_option
 @click.pass_context
-def serve(ctx: click.Context, folder: Path, port: int, host: str, quiet: bool | None) -> None:
-    """Serve a feed folder over HTTP (with byte ranges) so podcast apps can subscribe."""
-    from ..feed.serve import make_server
+def serve(
+    ctx: click.Context,
+    folder: Path,
+    port: int,
+    host: str,
+    base_url: str | None,
+    quiet: bool | None,
+) -> None:
+    """Serve a feed's public folder over HTTP (byte ranges, CORS) so podcast apps can
+    subscribe and other sites can embed its player. FOLDER: a feed folder or a public one."""
+    from ..feed.serve import base_url_differs, make_server, serving_address
 
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise click.ClickException(f"--base-url must start with http:// or https://: {base_url}")
     try:
-        server = make_server(folder, host, port, quiet=is_quiet(ctx, quiet))
+        server = make_server(folder, host, port, quiet=is_quiet(ctx, quiet), base_url=base_url)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(
-        f"Serving {folder} at http://{host}:{server.server_address[1]}/ "
-        "(feed.xml, index.html); Ctrl-C stops",
-        err=True,
-    )
+    address = serving_address(host, server.server_address[1])
+    links = base_url or server.configured_base
+    root = server.RequestHandlerClass.root  # type: ignore[attr-defined]
+    click.echo(f"Serving {root} at {address} (feed.xml, index.html); Ctrl-C stops", err=True)
+    if links and base_url_differs(links, host, server.server_address[1]):
+        click.echo(
+            f"warning: the feed's links point at {links}, not at {address}: podcast apps and "
+            f"players fetch the episodes from there. For a local preview: narrate serve "
+            f"{folder} --port {server.server_address[1]} --base-url {address}",
+            err=True,
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -24,8 +24,9 @@ from .config import (
     load_config,
     save_config,
 )
+from .layout import STAGING, FeedLayout, layout_for, move_file, move_to_public
 from .library import EpisodeRecord, Library
-from .publish import check_nothing_lost, publish
+from .publish import check_nothing_lost, episode_published_files, publish
 from .rss import episode_stem
 from .sources import expand
 
@@ -68,11 +69,15 @@ def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> No
     if folder.exists() and not folder.is_dir():
         raise FeedError(f"{folder} exists and is not a folder")
     folder.parent.mkdir(parents=True, exist_ok=True)
+    target = layout_for(folder, config)
+    if (target.feed_xml).exists():
+        raise FeedError(f"{target.public} already holds a feed (feed.xml)")
     build = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".init", dir=folder.parent))
     try:
-        (build / EPISODES).mkdir()
+        layout = layout_for(build, config)
+        layout.episodes.mkdir(parents=True, exist_ok=True)
         if image is not None:
-            from_file(image, build / "cover.jpg")
+            from_file(image, layout.public / "cover.jpg")
             config = replace(config, image="cover.jpg")
         save_config(build, config)
         Library(build / LIBRARY_NAME).close()
@@ -99,21 +104,40 @@ def excerpt(text: str) -> str:
     return " ".join(words[:EXCERPT_WORDS]) + ("…" if len(words) > EXCERPT_WORDS else "")
 
 
-def episode_files(folder: Path, audio: str) -> list[Path]:
+def narrated_files(base: Path, audio: str) -> list[Path]:
+    """The files one narration makes in BASE: the audio and its sidecars."""
     stem = audio.rsplit(".", 1)[0]
-    base = folder / EPISODES
-    return [base / audio, base / f"{stem}.html"] + [
-        base / f"{stem}{suffix}" for suffix in SIDECAR_SUFFIXES.values()
-    ]
+    return [base / audio] + [base / f"{stem}{suffix}" for suffix in SIDECAR_SUFFIXES.values()]
 
 
-def clean_stale_staging(folder: Path) -> None:
+def episode_files(layout: FeedLayout, audio: str) -> list[Path]:
+    """Every published file of one episode: its narration, its page and its player files."""
+    return narrated_files(layout.episodes, audio) + episode_published_files(layout, audio)
+
+
+def clean_stale_staging(layout: FeedLayout) -> None:
     """Remove what an interrupted run left half-made: staging folders no living process holds
-    (a stopped worker's among them) and temp files (the folder's lock makes them no one's)."""
-    remove_stale_stages(folder / EPISODES)
-    for base in (folder, folder / EPISODES):
+    (a stopped worker's among them), narrations never moved into the public folder, and temp
+    files (the folder's lock makes them no one's)."""
+    staging = layout.staging
+    if staging.is_dir():
+        remove_stale_stages(staging)
+        for leftover in staging.iterdir():
+            if leftover.is_file() and not leftover.name.startswith(".narrate"):
+                leftover.unlink(missing_ok=True)
+    for base in (layout.folder, layout.public, layout.episodes, layout.player):
         for leftover in base.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
+
+
+def open_layout(folder: Path, config: FeedConfig) -> FeedLayout:
+    """FOLDER's layout, its public folder made and an old folder's files moved into it (call
+    with the folder's lock held)."""
+    layout = layout_for(folder, config)
+    move_to_public(layout, config)
+    layout.episodes.mkdir(parents=True, exist_ok=True)
+    layout.staging.mkdir(exist_ok=True)
+    return layout
 
 
 def narrate_source(
@@ -129,18 +153,25 @@ def narrate_source(
     outcome, record = narrate_job(
         folder, config, source, library.get_for_source(source), use_cache, cores, sentence_progress
     )
-    commit(folder, library, outcome, record)
+    commit(layout_for(folder, config), library, outcome, record)
     return outcome
 
 
-def commit(folder: Path, library: Library, outcome: Outcome, record: EpisodeRecord | None) -> None:
-    """Record a narrated episode, and delete the files of the version it replaces."""
+def commit(
+    layout: FeedLayout, library: Library, outcome: Outcome, record: EpisodeRecord | None
+) -> None:
+    """Move a narrated episode from staging into the public folder and record it, and delete
+    the files of the version it replaces."""
     if record is None:
         return
+    staged = narrated_files(layout.staging, record.audio)
+    for source, target in zip(staged, narrated_files(layout.episodes, record.audio), strict=True):
+        if source.exists():
+            move_file(source, target)
     previous = library.get(record.guid)
     library.put(record)
     if previous and previous.audio != record.audio:
-        for path in episode_files(folder, previous.audio):
+        for path in episode_files(layout, previous.audio):
             path.unlink(missing_ok=True)
 
 
@@ -191,7 +222,8 @@ def prepare_job(
     guid = episode_guid(source, article, existing)
     if existing is not None and existing.guid != guid:
         existing = None
-    if existing and existing.narration_key == key and (folder / EPISODES / existing.audio).exists():
+    published = layout_for(folder, config).episodes / existing.audio if existing else None
+    if existing and existing.narration_key == key and published and published.exists():
         return Outcome(source, "unchanged", article.title)
     return PreparedJob(source, article, script, key, guid, existing)
 
@@ -267,8 +299,8 @@ def run_job(
     cores: int = 1,
     sentence_progress: Progress | None = None,
 ) -> tuple[Outcome, EpisodeRecord | None]:
-    """Speak and master a prepared article into the episodes folder with CORES cores (the
-    library is not touched: this runs in worker processes)."""
+    """Speak and master a prepared article into the staging folder with CORES cores (the
+    library and the public folder are not touched: this runs in worker processes)."""
     from ..pipeline import narrate_script, slugify
     from ..voice.cache import SegmentCache
 
@@ -276,7 +308,7 @@ def run_job(
     fmt = options.audio_format
     article, existing = job.article, job.existing
     audio_name = f"{slugify(article.title, 60)}-{job.key[:8]}{fmt.suffix}"
-    out = folder / EPISODES / audio_name
+    out = folder / STAGING / audio_name
     try:
         result = narrate_script(
             job.script,
@@ -404,12 +436,12 @@ def add_locked(
         from ..voice.listen import Listener
 
         Listener.require()  # before any work: a missing extra is one line, at once
-    (folder / EPISODES).mkdir(exist_ok=True)
-    clean_stale_staging(folder)
+    layout = open_layout(folder, config)
+    clean_stale_staging(layout)
     library = Library(folder / LIBRARY_NAME)
     outcomes: list[Outcome] = []
     try:
-        check_nothing_lost(folder, library)  # before any work, not after it
+        check_nothing_lost(layout, library)  # before any work, not after it
         articles: list[str] = []
         for source in sources:
             try:
@@ -466,7 +498,7 @@ def add_locked(
         publish(folder, config, library)
     finally:
         library.close()
-        clean_stale_staging(folder)  # what stopped workers left: the lock says it is ours
+        clean_stale_staging(layout)  # what stopped workers left: the lock says it is ours
     return outcomes
 
 
@@ -557,7 +589,7 @@ def narrate_parallel(
                 index = narrations[future]
                 answer = worker_result(future, articles[index])
                 outcome, record = (answer, None) if isinstance(answer, Outcome) else answer
-                commit(folder, library, outcome, record)  # kept, even if the batch stops here
+                commit(layout_for(folder, config), library, outcome, record)  # kept if we stop here
                 outcomes[index] = outcome
                 done += 1
                 if article_progress:
@@ -693,10 +725,14 @@ def apply_overrides(config: FeedConfig, overrides: dict[str, object] | None) -> 
 
 def list_episodes(folder: Path) -> list[tuple[EpisodeRecord, bool]]:
     """Every episode, newest first, with whether its audio file is present."""
-    load_config(folder)
+    config = load_config(folder)
+    layout = layout_for(folder, config)
+    episodes = layout.episodes
+    if not episodes.is_dir() and (folder / EPISODES).is_dir():
+        episodes = folder / EPISODES  # not moved into public/ yet: the next run does it
     library = Library(folder / LIBRARY_NAME)
     try:
-        return [(r, (folder / EPISODES / r.audio).exists()) for r in library.episodes()]
+        return [(r, (episodes / r.audio).exists()) for r in library.episodes()]
     finally:
         library.close()
 
@@ -714,13 +750,30 @@ def find_episode(records: list[EpisodeRecord], key: str) -> EpisodeRecord:
 def remove_episode(folder: Path, key: str, wait: bool = False) -> EpisodeRecord:
     config = load_config(folder)
     with folder_lock(folder, "feed remove", wait, on_wait=waiting_note(folder)):
+        layout = open_layout(folder, config)
         library = Library(folder / LIBRARY_NAME)
         try:
             record = find_episode(library.episodes(), key)
             library.delete(record.guid)
-            for path in episode_files(folder, record.audio):
+            for path in episode_files(layout, record.audio):
                 path.unlink(missing_ok=True)
             publish(folder, config, library, dropping=frozenset({record.guid}))
         finally:
             library.close()
     return record
+
+
+def embed_snippet(folder: Path, key: str, base_url: str | None = None, oembed: bool = False) -> str:
+    """The snippet that embeds episode KEY's player (see embed.snippet), or with OEMBED the
+    URL of its oEmbed document; FeedError when the episode is not published."""
+    from .embed import oembed_name, snippet
+
+    config = load_config(folder)
+    if base_url is not None:
+        config = replace(config, base_url=base_url)
+        config.validate()
+    records = [record for record, present in list_episodes(folder) if present]
+    record = find_episode(records, key)
+    if oembed:
+        return config.url(f"episodes/{oembed_name(record)}")
+    return snippet(config, record)

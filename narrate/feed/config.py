@@ -54,8 +54,9 @@ class FeedConfig:
     category: str = "News"
     subcategory: str = ""
     explicit: bool = False
-    image: str = ""  # file name inside the feed folder
+    image: str = ""  # file name inside the public folder
     locked: bool = True
+    out: str = "public"  # the published folder: relative to the feed folder, or absolute
     # voice and mastering, overridable per run
     engine: str = "piper"
     voice: str = ""
@@ -113,7 +114,11 @@ class FeedConfig:
                 f"lang must be a language code like en or de, or empty, not {self.lang!r}"
             )
         if self.image and ("/" in self.image or "\\" in self.image or self.image.startswith(".")):
-            raise FeedError(f"image must be a file name inside the feed folder, not {self.image!r}")
+            raise FeedError(
+                f"image must be a file name inside the public folder, not {self.image!r}"
+            )
+        if not self.out.strip() or "\x00" in self.out:
+            raise FeedError(f"out must name a folder, not {self.out!r}")
         if self.engine not in ENGINE_NAMES:
             raise FeedError(f"engine must be one of {', '.join(ENGINE_NAMES)}, not {self.engine!r}")
         if not -40 <= self.loudness <= -5:
@@ -146,6 +151,7 @@ FIELD_TYPES.update(
             "category",
             "subcategory",
             "image",
+            "out",
             "engine",
             "voice",
             "lang",

@@ -1,4 +1,4 @@
-"""Publishing a feed folder: feed.xml, index.html and the episode pages, from the library.
+"""Publishing a feed: its public folder's feed.xml, pages and player files, from the library.
 
 Nothing is published that would lose an episode listeners have: before feed.xml is replaced,
 every episode it lists now must still be in the library with its audio (but those removed on
@@ -11,10 +11,14 @@ import datetime as dt
 from pathlib import Path
 
 from ..files import write_atomic
-from .config import EPISODES, LIBRARY_NAME, FeedConfig, FeedError, load_config
+from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config
+from .embed import as_json, manifest, manifest_name, oembed, oembed_name
+from .layout import FeedLayout, layout_for
 from .library import EpisodeRecord, Library
 from .rss import build_feed, episode_stem
-from .site import episode_page, index_page
+from .site import episode_page, index_page, static_file
+
+SHIPPED = {"site.css": "site.css", "player/player.js": "player.js"}  # public path: static file
 
 
 def publish(
@@ -23,35 +27,57 @@ def publish(
     library: Library | None = None,
     dropping: frozenset[str] = frozenset(),
 ) -> None:
-    """Rewrite feed.xml, index.html and the episode pages from the library, atomically;
-    refused (FeedError) when that would drop an episode feed.xml lists, but those in DROPPING
-    (see check_nothing_lost)."""
+    """Rewrite the public folder's feed.xml, pages, player manifests and oEmbed files from the
+    library, atomically each; refused (FeedError) when that would drop an episode feed.xml
+    lists, but those in DROPPING (see check_nothing_lost)."""
     config = config or load_config(folder)
+    layout = layout_for(folder, config)
     own = library is None
     library = library or Library(folder / LIBRARY_NAME)
     try:
-        episodes = check_nothing_lost(folder, library, dropping)
+        episodes = check_nothing_lost(layout, library, dropping)
     finally:
         if own:
             library.close()
-    episodes_dir = folder / EPISODES
+    for public_path, name in SHIPPED.items():
+        target = layout.public / public_path
+        content = static_file(name)
+        if not target.exists() or target.read_bytes() != content:
+            write_atomic(target, content)
     for record in episodes:
         write_atomic(
-            episodes_dir / f"{episode_stem(record)}.html",
-            episode_page(config, record, episodes_dir),
+            layout.episodes / f"{episode_stem(record)}.html",
+            episode_page(config, record, layout.episodes),
         )
-    write_atomic(folder / "index.html", index_page(config, episodes, episodes_dir))
+        write_atomic(
+            layout.player / manifest_name(record),
+            as_json(manifest(config, record, layout.episodes)),
+        )
+        write_atomic(
+            layout.episodes / oembed_name(record), as_json(oembed(config, record, layout.episodes))
+        )
+    write_atomic(layout.public / "index.html", index_page(config, episodes, layout.episodes))
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    write_atomic(folder / "feed.xml", build_feed(config, episodes, now))
+    write_atomic(layout.feed_xml, build_feed(config, episodes, now))
 
 
-def published_episodes(folder: Path) -> dict[str, str]:
+def episode_published_files(layout: FeedLayout, audio: str) -> list[Path]:
+    """The files publish makes for one episode: its page, oEmbed and player manifest."""
+    stem = audio.rsplit(".", 1)[0]
+    return [
+        layout.episodes / f"{stem}.html",
+        layout.episodes / f"{stem}.oembed.json",
+        layout.player / f"{stem}.json",
+    ]
+
+
+def published_episodes(layout: FeedLayout) -> dict[str, str]:
     """The episodes feed.xml lists now: guid → title (nothing when it is absent or unreadable)."""
     from lxml import etree
 
     try:
         tree = etree.parse(
-            str(folder / "feed.xml"),
+            str(layout.feed_xml),
             parser=etree.XMLParser(resolve_entities=False, no_network=True),
         )
     except (OSError, etree.XMLSyntaxError):
@@ -65,14 +91,14 @@ def published_episodes(folder: Path) -> dict[str, str]:
 
 
 def check_nothing_lost(
-    folder: Path, library: Library, dropping: frozenset[str] = frozenset()
+    layout: FeedLayout, library: Library, dropping: frozenset[str] = frozenset()
 ) -> list[EpisodeRecord]:
     """The episodes to publish, after making sure they include every episode feed.xml lists
     now (but those in DROPPING, removed on purpose): a library that was lost, emptied or
     replaced must never take the public feed's episodes with it."""
     records = library.episodes()
-    present = [r for r in records if (folder / EPISODES / r.audio).exists()]
-    known = published_episodes(folder)
+    present = [r for r in records if (layout.episodes / r.audio).exists()]
+    known = published_episodes(layout)
     held = {r.guid for r in records}
     playable = {r.guid for r in present}
     unknown = [title for guid, title in known.items() if guid not in held | dropping]
@@ -80,14 +106,14 @@ def check_nothing_lost(
     keep = "feed.xml is left as it is"
     if unknown:
         raise FeedError(
-            f"{folder / LIBRARY_NAME} lacks {count(unknown, 'episode')} that feed.xml lists "
+            f"{layout.folder / LIBRARY_NAME} lacks {count(unknown, 'episode')} that feed.xml lists "
             f"({shown(unknown)}); {keep}. Restore it from a backup, or rebuild it from feed.xml "
-            f"with: narrate feed recover {folder}"
+            f"with: narrate feed recover {layout.folder}"
         )
     if silent:
         raise FeedError(
             f"the audio of {count(silent, 'episode')} in feed.xml is gone from "
-            f"{folder / EPISODES} ({shown(silent)}); {keep}. Restore the files, or take the "
+            f"{layout.episodes} ({shown(silent)}); {keep}. Restore the files, or take the "
             "episodes out on purpose with: narrate feed remove"
         )
     return present

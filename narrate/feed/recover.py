@@ -15,8 +15,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ..files import folder_lock
-from .batch import waiting_note
-from .config import EPISODES, LIBRARY_NAME, FeedConfig, FeedError, load_config
+from .batch import open_layout, waiting_note
+from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config
 from .library import DamagedLibrary, EpisodeRecord, Library
 from .publish import publish
 from .rss import ITUNES
@@ -38,13 +38,14 @@ def recover_library(folder: Path, wait: bool = False, drop_missing: bool = False
 
     config = load_config(folder)
     with folder_lock(folder, "feed recover", wait, on_wait=waiting_note(folder)):
+        layout = open_layout(folder, config)
         try:
             tree = etree.parse(
-                str(folder / "feed.xml"),
+                str(layout.feed_xml),
                 parser=etree.XMLParser(resolve_entities=False, no_network=True),
             )
         except (OSError, etree.XMLSyntaxError) as exc:
-            raise FeedError(f"cannot read {folder / 'feed.xml'}: {exc}") from None
+            raise FeedError(f"cannot read {layout.feed_xml}: {exc}") from None
         library = open_or_set_aside(folder / LIBRARY_NAME)
         result = Recovery()
         gone: set[str] = set()
@@ -54,7 +55,7 @@ def recover_library(folder: Path, wait: bool = False, drop_missing: bool = False
                 guid = (item.findtext("guid") or "").strip()
                 if not guid or guid in held:
                     continue
-                record = record_from_item(item, folder, config)
+                record = record_from_item(item, layout.episodes, config)
                 title = (item.findtext("title") or guid).strip()
                 if record is None:
                     result.missing.append(title)
@@ -88,7 +89,7 @@ def open_or_set_aside(path: Path) -> Library:
         return Library(path)
 
 
-def record_from_item(item: object, folder: Path, config: FeedConfig) -> EpisodeRecord | None:
+def record_from_item(item: object, episodes: Path, config: FeedConfig) -> EpisodeRecord | None:
     """An episode record rebuilt from a feed item, or None when its audio file is gone."""
     from ..audio.tags import read_key
 
@@ -96,7 +97,7 @@ def record_from_item(item: object, folder: Path, config: FeedConfig) -> EpisodeR
     if enclosure is None:
         return None
     audio_name = (enclosure.get("url") or "").rsplit("/", 1)[-1]
-    audio = folder / EPISODES / audio_name
+    audio = episodes / audio_name
     if not audio_name or audio_name.startswith(".") or not audio.is_file():
         return None
     text = item.findtext  # type: ignore[attr-defined]
@@ -120,7 +121,7 @@ def record_from_item(item: object, folder: Path, config: FeedConfig) -> EpisodeR
         mime=enclosure.get("type") or "audio/mpeg",
         size=audio.stat().st_size,
         duration=seconds(text(f"{{{ITUNES}}}duration")),
-        sentences=cue_count(folder / EPISODES / f"{stem}.vtt"),
+        sentences=cue_count(episodes / f"{stem}.vtt"),
         first_seen=published[:10],
         updated=now,
     )

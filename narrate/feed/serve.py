@@ -1,9 +1,13 @@
-"""`narrate serve`: a feed's published files over HTTP, with byte ranges, for apps and browsers.
+"""`narrate serve`: a feed's public folder over HTTP, with byte ranges, for apps and browsers.
 
-Only what listeners get is served: feed.xml, index.html, the artwork, and the episodes'
-audio, pages, transcripts, chapters and covers. The feed's state (feed.toml, library.sqlite,
-locks, staging folders) and anything else in the folder answers 404, as does a path that
-leaves the folder (by `..` or a symbolic link); folders are never listed.
+Only the public folder is served (see layout.py): its top-level files (feed.xml, index.html,
+site.css, the artwork) and the files directly inside episodes/ and player/. The feed's state
+(feed.toml, library.sqlite, locks, staging) lives outside it and answers 404, as does a dot
+file, a deeper path, or a path that leaves the folder (by `..` or a symbolic link); folders
+are never listed. Every answer allows any origin (CORS), so the player works embedded in a
+publisher's pages. With a preview base URL, the base URL of feed.toml in the feed, pages and
+JSON files is replaced by it as they are sent, so a feed meant for its real host can be tried
+locally.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import BusyError
+from .config import CONFIG_NAME, FeedError
+
 EXTRA_TYPES = {
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
@@ -27,26 +34,19 @@ EXTRA_TYPES = {
     ".json": "application/json; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".xml": "application/rss+xml; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
     ".jpg": "image/jpeg",
 }
-TOP_FILES = {"feed.xml", "index.html"}
-EPISODE_SUFFIXES = (
-    ".mp3",
-    ".m4a",
-    ".opus",
-    ".html",
-    ".vtt",
-    ".srt",
-    ".chapters.json",
-    ".transcript.json",
-    ".jpg",
-)
+SUBFOLDERS = ("episodes", "player")
+REBASED = (".xml", ".json", ".html")  # the files that carry absolute URLs
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def published_file(root: Path, url_path: str, artwork: str = "") -> Path | None:
-    """The file URL_PATH names when it is one of the published files under ROOT, else None."""
+def published_file(root: Path, url_path: str) -> Path | None:
+    """The file URL_PATH names when it is a published file under ROOT (the public folder)."""
     path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0])
     if "\x00" in path or "\\" in path:
         return None
@@ -55,10 +55,7 @@ def published_file(root: Path, url_path: str, artwork: str = "") -> Path | None:
         return None
     if not parts:
         parts = ["index.html"]
-    if len(parts) == 1:
-        if parts[0] not in TOP_FILES and not (artwork and parts[0] == artwork):
-            return None
-    elif len(parts) != 2 or parts[0] != "episodes" or not parts[1].endswith(EPISODE_SUFFIXES):
+    if len(parts) > 2 or (len(parts) == 2 and parts[0] not in SUBFOLDERS):
         return None
     candidate = root.joinpath(*parts)
     try:
@@ -100,7 +97,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
 
     server_version = "narrate"
     root: Path = Path(".")
-    artwork: str = ""
+    rebase: tuple[bytes, bytes] | None = None  # (feed.toml's base URL, the preview's)
 
     def do_GET(self) -> None:
         self.answer(body=True)
@@ -108,8 +105,17 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.answer(body=False)
 
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight: any origin may GET and HEAD, with a Range header."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Range")
+        self.send_header("Access-Control-Max-Age", "86400")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def answer(self, body: bool) -> None:
-        path = published_file(self.root, self.path, self.artwork)
+        path = published_file(self.root, self.path)
         if path is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
@@ -121,6 +127,12 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         with handle:
             stat = os.fstat(handle.fileno())
             size = stat.st_size
+            if self.rebase and path.suffix in REBASED:
+                old, new = self.rebase
+                content = handle.read().replace(old, new)
+                handle.close()
+                handle = _Bytes(content)
+                size = len(content)
             wanted = parse_range(self.headers.get("Range"), size)
             if wanted == "unsatisfiable":
                 self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
@@ -154,6 +166,8 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", "Content-Length, Content-Range")
+        self.send_header("Cross-Origin-Resource-Policy", "cross-origin")
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
@@ -178,30 +192,110 @@ def copy_bytes(source: BinaryIO, target: object, remaining: int) -> None:
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
     quiet = False
+    configured_base = ""  # feed.toml's base URL ('' for a bare public folder)
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not self.quiet:
             super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-def make_server(
-    folder: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False
-) -> ThreadingHTTPServer:
-    artwork = ""
-    try:
-        from .config import load_config
+class _Bytes:
+    """A rebased file's content, read like the file it came from."""
 
-        artwork = load_config(folder).image
-    except Exception:  # a folder without a readable feed.toml still serves its feed
-        artwork = ""
-    handler = type(
-        "BoundFeedRequestHandler",
-        (FeedRequestHandler,),
-        {"root": folder.resolve(), "artwork": artwork},
+    def __init__(self, content: bytes) -> None:
+        import io
+
+        self._buffer = io.BytesIO(content)
+        self.read, self.seek = self._buffer.read, self._buffer.seek
+
+    def __enter__(self) -> _Bytes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._buffer.close()
+
+    def close(self) -> None:
+        pass
+
+
+def served_folder(folder: Path) -> tuple[Path, str]:
+    """The public folder to serve for FOLDER and feed.toml's base URL ('' when FOLDER is a
+    public folder itself, copied or uploaded without its state). An old feed folder's files
+    are moved into its public folder first, when no other narrate is working in it."""
+    from .config import load_config
+    from .layout import layout_for, old_layout_items
+
+    if not (folder / CONFIG_NAME).exists():
+        if (folder / "feed.xml").is_file():
+            return folder, ""
+        raise FeedError(f"{folder} is neither a feed folder (no {CONFIG_NAME}) nor a public one")
+    config = load_config(folder)
+    layout = layout_for(folder, config)
+    if old_layout_items(folder, config):
+        from ..files import folder_lock
+        from .batch import open_layout
+
+        try:
+            with folder_lock(folder, "serve"):
+                open_layout(folder, config)
+        except BusyError:
+            pass  # the run working in it moves them
+    if not layout.feed_xml.exists():
+        raise FeedError(f"{layout.public} holds no feed.xml yet: run narrate feed add first")
+    return layout.public, config.base_url
+
+
+def serving_address(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def base_url_differs(base_url: str, host: str, port: int) -> bool:
+    """Whether feed.xml's links (under BASE_URL) miss the server on HOST:PORT: apps that
+    subscribe here would fetch the episodes from elsewhere."""
+    parsed = urllib.parse.urlsplit(base_url)
+    base_port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    base_host = (parsed.hostname or "").lower()
+    if host in ("0.0.0.0", "::", ""):
+        same_host = True  # every address of this machine: the host cannot be told
+    else:
+        same_host = base_host == host.lower() or {base_host, host} <= LOOPBACK
+    return not (
+        parsed.scheme == "http"
+        and same_host
+        and base_port == port
+        and parsed.path.rstrip("/") == ""
     )
+
+
+def make_server(
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    quiet: bool = False,
+    base_url: str | None = None,
+) -> FeedServer:
+    """A server for FOLDER's public folder (see served_folder); with BASE_URL, feed.toml's
+    base URL is replaced by it in what is sent (a local preview of a feed meant for its host).
+    """
+    root, configured = served_folder(folder)
+    handler = type("BoundFeedRequestHandler", (FeedRequestHandler,), {"root": root.resolve()})
     server = FeedServer((host, port), handler)
     server.quiet = quiet
+    server.configured_base = configured
+    if base_url is not None:
+        preview = base_url.rstrip("/") + "/"
+        if configured:
+            old = configured.rstrip("/") + "/"
+            handler.rebase = (old.encode(), preview.encode())
     return server
 
 
-__all__ = ["FeedRequestHandler", "make_server", "parse_range", "published_file"]
+__all__ = [
+    "FeedRequestHandler",
+    "base_url_differs",
+    "make_server",
+    "parse_range",
+    "published_file",
+    "serving_address",
+]

@@ -1,121 +1,132 @@
-"""The feed's small static site: index.html and one page per episode, each with a player."""
+"""The feed's small static site, from Jinja2 templates: index.html and one page per episode,
+each with the embeddable player (see embed.py and static/player.js)."""
 
 from __future__ import annotations
 
-import html
+import datetime as dt
+import functools
 import json
 from pathlib import Path
+from typing import Any
 
 from .config import FeedConfig
+from .embed import PLAYER_DISCLOSURE, PLAYER_LABEL, clock, minutes_label, oembed_name
 from .library import EpisodeRecord
-from .rss import AI_DISCLOSURE, duration_text, episode_stem
+from .rss import episode_stem
 
-STYLE = """
-body{font:17px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1b1b1b;
-background:#fafafa}main{max-width:46rem;margin:0 auto;padding:1.5rem}header{margin-bottom:2rem}
-h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.25rem;margin:.2rem 0}
-a{color:#0b57d0}audio{width:100%;margin:.6rem 0}.meta{color:#555;font-size:.9rem}
-article{background:#fff;border:1px solid #e3e3e3;border-radius:10px;padding:1rem 1.2rem;
-margin-bottom:1.2rem}.transcript p{margin:.35rem 0}.transcript .active{background:#fff3c4}
-.note{color:#666;font-size:.85rem}footer{color:#666;font-size:.85rem;margin-top:2rem}
-"""
-SCRIPT = """
-for (const audio of document.querySelectorAll('audio[data-transcript]')) {
-  const lines = [...document.querySelectorAll('#' + audio.dataset.transcript + ' p')];
-  audio.addEventListener('timeupdate', () => {
-    const t = audio.currentTime;
-    for (const p of lines) {
-      p.classList.toggle('active', t >= +p.dataset.start && t < +p.dataset.end);
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+SKIPPED_PARTS = ("intro", "outro")  # spoken around the article, not part of it
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def static_file(name: str) -> bytes:
+    """A file the site ships as it is (site.css, player.js)."""
+    return (STATIC / name).read_bytes()
+
+
+def shown_date(value: str | None) -> dict[str, str] | None:
+    """'2023-11-14T12:42:00+02:00' → {'iso': …, 'text': '14 November 2023'}; None if unreadable."""
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            moment = dt.datetime.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return {"iso": value, "text": f"{moment.day} {moment:%B %Y}"}
+
+
+def size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} kB"
+
+
+def episode_view(record: EpisodeRecord) -> dict[str, Any]:
+    """What the templates show of one episode."""
+    return {
+        "stem": episode_stem(record),
+        "title": record.title,
+        "author": record.author or "",
+        "site": record.site or "",
+        "url": record.url or "",
+        "excerpt": record.excerpt or "",
+        "audio": record.audio,
+        "size_text": size_text(record.size),
+        "published": shown_date(record.published),
+        "narrated": shown_date(record.updated),
+        "clock": clock(record.duration),
+        "minutes": minutes_label(record.duration),
+        "oembed_url": oembed_name(record),
+        "lang": "",
     }
-  });
-  for (const p of lines) {
-    p.addEventListener('click', () => { audio.currentTime = +p.dataset.start; audio.play(); });
-  }
-}
-"""
 
 
-def transcript_html(episodes_dir: Path, record: EpisodeRecord, element_id: str) -> str:
-    """The episode's sentences, timed from its JSON transcript."""
-    path = episodes_dir / f"{episode_stem(record)}.transcript.json"
+def transcript_parts(path: Path) -> list[dict[str, Any]]:
+    """The episode's timed sentences grouped as the article's paragraphs and headings (one
+    part per sentence for transcripts made before they named their paragraphs)."""
     try:
         segments = json.loads(path.read_text(encoding="utf-8"))["segments"]
-    except (OSError, ValueError, KeyError):
-        return ""
-    lines = "".join(
-        f'<p data-start="{s["startTime"]}" data-end="{s["endTime"]}">{html.escape(s["body"])}</p>'
-        for s in segments
-    )
-    return f'<section class="transcript" id="{element_id}"><h3>Transcript</h3>{lines}</section>'
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    parts: list[dict[str, Any]] = []
+    last: object = object()
+    for segment in segments:
+        if not isinstance(segment, dict) or segment.get("part") in SKIPPED_PARTS:
+            continue
+        paragraph = segment.get("paragraph")
+        sentence = {
+            "start": segment.get("startTime", 0),
+            "end": segment.get("endTime", 0),
+            "text": str(segment.get("body", "")),
+        }
+        if parts and paragraph is not None and paragraph == last:
+            parts[-1]["sentences"].append(sentence)
+        else:
+            parts.append({"kind": segment.get("part") or "paragraph", "sentences": [sentence]})
+        last = paragraph
+    return parts
 
 
-def player(record: EpisodeRecord, prefix: str, transcript_id: str) -> str:
-    stem = episode_stem(record)
-    src = html.escape(f"{prefix}{record.audio}", quote=True)
-    vtt = html.escape(f"{prefix}{stem}.vtt", quote=True)
-    return (
-        f'<audio controls preload="metadata" src="{src}" data-transcript="{transcript_id}" '
-        f'data-duration="{record.duration:.3f}">'
-        f'<track kind="captions" src="{vtt}" srclang="en" label="Transcript" default></audio>'
-    )
-
-
-def meta_line(record: EpisodeRecord) -> str:
-    parts = [html.escape(record.published[:10]), duration_text(record.duration)]
-    if record.author:
-        parts.insert(0, html.escape(record.author))
-    if record.site:
-        parts.append(html.escape(record.site))
-    return " · ".join(parts)
-
-
-def source_link(record: EpisodeRecord) -> str:
-    if not record.url:
-        return ""
-    url = html.escape(record.url, quote=True)
-    return f'<p><a href="{url}">Read the original article</a></p>'
-
-
-def page(title: str, body: str, feed_href: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title>"
-        f'<link rel="alternate" type="application/rss+xml" title="{html.escape(title)}" '
-        f'href="{feed_href}">'
-        f"<style>{STYLE}</style></head><body><main>{body}"
-        f'<footer><p>{AI_DISCLOSURE} Subscribe: <a href="{feed_href}">RSS feed</a>.</p></footer>'
-        f"</main><script>{SCRIPT}</script></body></html>\n"
-    )
+def common(config: FeedConfig, root: str) -> dict[str, Any]:
+    return {
+        "feed": config,
+        "lang": config.language,
+        "root": root,
+        "label": PLAYER_LABEL,
+        "disclosure": PLAYER_DISCLOSURE,
+        "feed_url": config.feed_url,
+    }
 
 
 def index_page(config: FeedConfig, episodes: list[EpisodeRecord], episodes_dir: Path) -> str:
-    items = []
-    for number, record in enumerate(episodes):
-        stem = episode_stem(record)
-        transcript = ""
-        if number == 0:  # the newest episode is shown in full
-            transcript = transcript_html(episodes_dir, record, "t0")
-        items.append(
-            f'<article><h2><a href="episodes/{html.escape(stem)}.html">'
-            f'{html.escape(record.title)}</a></h2><p class="meta">{meta_line(record)}</p>'
-            f"{player(record, 'episodes/', f't{number}')}{source_link(record)}{transcript}"
-            "</article>"
-        )
-    header = (
-        f"<header><h1>{html.escape(config.title)}</h1>"
-        f"<p>{html.escape(config.description or '')}</p>"
-        f'<p class="note">{len(episodes)} episodes · by {html.escape(config.author)}</p></header>'
+    template = environment().get_template("index.html.j2")
+    return template.render(
+        **common(config, ""), episodes=[episode_view(record) for record in episodes]
     )
-    body = header + ("".join(items) or "<p>No episodes yet.</p>")
-    return page(config.title, body, "feed.xml")
 
 
 def episode_page(config: FeedConfig, record: EpisodeRecord, episodes_dir: Path) -> str:
-    body = (
-        f'<p><a href="../index.html">← {html.escape(config.title)}</a></p>'
-        f'<article><h1>{html.escape(record.title)}</h1><p class="meta">{meta_line(record)}</p>'
-        f"{player(record, '', 't0')}{source_link(record)}"
-        f"{transcript_html(episodes_dir, record, 't0')}</article>"
-    )
-    return page(record.title, body, "../feed.xml")
+    template = environment().get_template("episode.html.j2")
+    parts = transcript_parts(episodes_dir / f"{episode_stem(record)}.transcript.json")
+    return template.render(**common(config, "../"), episode=episode_view(record), transcript=parts)
+
+
+__all__ = ["episode_page", "index_page", "static_file", "transcript_parts"]
