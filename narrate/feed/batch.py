@@ -704,6 +704,8 @@ def update_feed(
     """Re-read every remembered feed, OPML file and URL list, and add what is new."""
     config = apply_overrides(load_config(folder), overrides)
     with folder_lock(folder, "feed update", wait, on_wait=waiting_note(folder)):
+        if move_to_public(layout_for(folder, config), config):
+            publish(folder, config)  # the moved folder's pages and player, whatever follows
         library = Library(folder / LIBRARY_NAME)
         try:
             sources = [source for source, _kind in library.sources()]

@@ -88,15 +88,15 @@ def transcript_parts(path: Path) -> list[dict[str, Any]]:
         return []
     parts: list[dict[str, Any]] = []
     last: object = object()
-    for segment in segments:
+    for segment in segments if isinstance(segments, list) else []:
         if not isinstance(segment, dict) or segment.get("part") in SKIPPED_PARTS:
             continue
+        try:
+            start, end = float(segment["startTime"]), float(segment["endTime"])
+        except (KeyError, TypeError, ValueError):
+            continue
         paragraph = segment.get("paragraph")
-        sentence = {
-            "start": segment.get("startTime", 0),
-            "end": segment.get("endTime", 0),
-            "text": str(segment.get("body", "")),
-        }
+        sentence = {"start": start, "end": end, "text": str(segment.get("body", ""))}
         if parts and paragraph is not None and paragraph == last:
             parts[-1]["sentences"].append(sentence)
         else:

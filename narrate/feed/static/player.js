@@ -3,10 +3,9 @@
  * Embed:  <div data-narrate-player="https://HOST/podcast/player/NAME.json"></div>
  *         <script src="https://HOST/podcast/player/player.js" async></script>
  *
- * Each element gets a shadow root, so the page's styles cannot reach the player and the
- * player's cannot reach the page. The manifest's URLs are relative to the manifest. The
- * manifest and transcript are fetched across origins: their host must send
- * Access-Control-Allow-Origin (narrate serve does).
+ * Each element gets a shadow root: the page's styles cannot reach the player, nor its the
+ * page. Manifest URLs are relative to the manifest, which is fetched across origins with the
+ * transcript: their host must send Access-Control-Allow-Origin (narrate serve does).
  */
 (() => {
   'use strict';
@@ -23,13 +22,11 @@
   display: block; box-sizing: border-box; max-width: 100%; margin: 0; padding: 14px 16px;
   background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 12px;
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; }
-:host([data-theme=dark]) .np { --bg: #1e1f22; --fg: #ececec; --muted: #b8b8b8;
-  --line: #3a3c40; --accent: #8ab4ff; --on-accent: #111; --mark: #5a4a00; }
 @media (prefers-color-scheme: dark) {
   :host(:not([data-theme=light])) .np { --bg: #1e1f22; --fg: #ececec; --muted: #b8b8b8;
-    --line: #3a3c40; --accent: #8ab4ff; --on-accent: #111; --mark: #5a4a00; }
+    --line: #3a3c40; --accent: #8ab4ff; --on-accent: #111; --mark: #463a00; }
 }
-.np *, .np *::before, .np *::after { box-sizing: border-box; }
+.np * { box-sizing: border-box; }
 .top { display: flex; align-items: center; gap: 12px; }
 .head { min-width: 0; flex: 1; }
 .label { margin: 0; font-weight: 650; font-size: 16px; }
@@ -64,8 +61,6 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
 .transcript span { cursor: pointer; border-radius: 3px; }
 .transcript span.now { background: var(--mark); }
 .disclosure { margin-top: 10px; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) {
   .np *, .np { transition: none !important; animation: none !important;
     scroll-behavior: auto !important; }
@@ -89,8 +84,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
   const make = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(props)) {
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = value;
+      if (key === 'text') node.textContent = value;
       else if (key === 'html') node.innerHTML = value;
       else node.setAttribute(key, value);
     }
@@ -144,15 +138,13 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       make('label', { class: 'speed', for: `${id}-speed` }, 'Speed', speed));
     const head = make('div', { class: 'head' },
       make('p', { class: 'label', text: label }),
-      make('p', { class: 'meta' },
-        make('span', { class: 'duration', text: minutes(duration) }),
-        title ? make('span', { class: 'visually-hidden', text: `: ${title}` }) : ''));
+      make('p', { class: 'meta' }, make('span', { class: 'duration', text: minutes(duration) })));
     box.replaceChildren(make('div', { class: 'top' }, play, head), seek,
       make('div', { class: 'times', 'aria-hidden': 'true' }, elapsed, total), controls);
     box.setAttribute('aria-label', title ? `${label}: ${title}` : label);
     box.removeAttribute('aria-busy');
 
-    const chapters = Array.isArray(manifest.chapters) ? manifest.chapters.filter((c) => c && isFinite(c.start)) : [];
+    const chapters = (Array.isArray(manifest.chapters) ? manifest.chapters : []).filter((c) => c && isFinite(c.start));
     const chapterButtons = [];
     if (chapters.length > 1) {
       const list = make('ol', { class: 'chapters' });
@@ -220,13 +212,11 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       if (now !== current) {
         if (current) current.classList.remove('now');
         current = now;
-        if (now && transcript && !transcript.hidden) {
-          now.classList.add('now');
-          const top = now.offsetTop - transcript.offsetTop;
-          if (top < transcript.scrollTop || top > transcript.scrollTop + transcript.clientHeight - now.offsetHeight) {
-            transcript.scrollTop = Math.max(0, top - transcript.clientHeight / 3);
-          }
-        } else if (now) now.classList.add('now');
+        if (now) now.classList.add('now');
+        if (now && !transcript.hidden) {
+          const top = now.offsetTop - transcript.offsetTop, view = transcript.scrollTop;
+          if (top < view || top > view + transcript.clientHeight - now.offsetHeight) transcript.scrollTop = Math.max(0, top - transcript.clientHeight / 3);
+        }
       }
     }
     function playing(on) {
