@@ -106,11 +106,16 @@ def processes_mentioning(token: str) -> list[int]:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temp files and staging folders anywhere under FOLDER."""
+    """Temp files and staging folders anywhere under FOLDER, and whatever is in a feed's
+    .staging folder (episodes made but never moved into public/)."""
+    staged = list((folder / ".staging").iterdir()) if (folder / ".staging").is_dir() else []
     return sorted(
-        str(path.relative_to(folder))
-        for path in folder.rglob(".*")
-        if path.name.endswith((".tmp", ".narrate", ".narrate-new", ".part", ".init"))
+        {
+            str(path.relative_to(folder))
+            for path in folder.rglob(".*")
+            if path.name.endswith((".tmp", ".narrate", ".narrate-new", ".part", ".init"))
+        }
+        | {str(path.relative_to(folder)) for path in staged}
     )
 
 

@@ -652,6 +652,14 @@ def test_embedded_player_works_on_a_hostile_page_of_another_origin(servers, brow
     page.locator("[data-narrate-player] .ahead").click()
     assert current_time(page) == pytest.approx(max(0, before - 15) + 15, abs=0.3)
 
+    shadow(page, "root.querySelector('audio').currentTime = 30")
+    page.locator("[data-narrate-player] .seek").focus()  # the shortcuts, from the seek bar
+    before = current_time(page)
+    page.keyboard.press("l")
+    assert current_time(page) == pytest.approx(before + 15, abs=0.3)
+    page.keyboard.press("j")
+    assert current_time(page) == pytest.approx(before, abs=0.3)
+
     toggle = page.locator("[data-narrate-player] .show-transcript")
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"

@@ -244,12 +244,11 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       playing(false);
       box.querySelector('.meta').textContent = 'The audio cannot be played here.';
     });
-    box.addEventListener('keydown', (event) => {
-      const field = event.composedPath()[0];
-      if (field && /^(INPUT|SELECT|BUTTON)$/.test(field.tagName)) return;
-      if (event.key === 'k' || event.key === ' ') { event.preventDefault(); play.click(); }
-      else if (event.key === 'j') skip(-SKIP);
-      else if (event.key === 'l') skip(SKIP);
+    box.addEventListener('keydown', (event) => {  // k, j, l as on video sites (not in the select)
+      if (event.composedPath()[0] === speed || event.ctrlKey || event.metaKey || event.altKey) return;
+      const by = { j: -SKIP, l: SKIP }[event.key];
+      if (event.key === 'k') play.click(); else if (by) skip(by); else return;
+      event.preventDefault();
     });
     players.add(audio);
     root.host.dispatchEvent(new CustomEvent('narrate-player-ready', { bubbles: true, composed: true }));
