@@ -36,3 +36,7 @@ class OutputError(NarrateError):
 
 class BusyError(NarrateError):
     """Another narrate run holds the folder this run needs."""
+
+
+class MissingExtra(NarrateError):
+    """An optional part of narrate is asked for but not installed."""

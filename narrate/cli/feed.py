@@ -54,6 +54,12 @@ def narration_overrides(func: Any) -> Any:
 def batch_options(func: Any) -> Any:
     """How a batch runs: parallel workers and the segment cache."""
     func = click.option("--no-cache", is_flag=True, help="Synthesise every sentence afresh.")(func)
+    func = click.option(
+        "--cluster",
+        metavar="ADDRESS",
+        help="Run the batch on the Dask scheduler at ADDRESS (tcp://host:8786); needs "
+        "pip install 'narrate[cluster]'. Default: feed.toml's cluster, else this machine.",
+    )(func)
     func = wait_option(func)
     return click.option(
         "-j",
@@ -82,6 +88,7 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
         "loudness": "loudness",
         "bitrate": "bitrate",
         "format_": "format",
+        "cluster": "cluster",
     }
     return {names[k]: v for k, v in params.items() if k in names and v is not None}
 

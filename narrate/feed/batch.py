@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 EXCERPT_WORDS = 60
 
 
+class ClusterLost(FeedError):
+    """The Dask scheduler went away in the middle of a batch."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one source in a batch."""
@@ -198,8 +202,10 @@ def prepare_job(
     source: str,
     existing: EpisodeRecord | None,
     cores: int = 1,
+    present: bool | None = None,
 ) -> PreparedJob | Outcome:
-    """Load and script one article; an Outcome when it failed or is already narrated as is."""
+    """Load and script one article; an Outcome when it failed or is already narrated as is
+    (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER)."""
     from ..pipeline import load_article, narration_key
     from ..speech.script import SpeechOptions, build_script
     from ..voice.engines import PHONEME_ENGINES
@@ -222,8 +228,9 @@ def prepare_job(
     guid = episode_guid(source, article, existing)
     if existing is not None and existing.guid != guid:
         existing = None
-    published = layout_for(folder, config).episodes / existing.audio if existing else None
-    if existing and existing.narration_key == key and published and published.exists():
+    if existing and existing.narration_key == key and present is None:
+        present = (layout_for(folder, config).episodes / existing.audio).exists()
+    if existing and existing.narration_key == key and present:
         return Outcome(source, "unchanged", article.title)
     return PreparedJob(source, article, script, key, guid, existing)
 
@@ -432,6 +439,10 @@ def add_locked(
     use_cache: bool = True,
 ) -> list[Outcome]:
     """add_sources, with the folder's lock held."""
+    if config.cluster:
+        from .cluster import require_distributed
+
+        require_distributed()  # before any work: a missing extra is one line, at once
     if config.verify:
         from ..voice.listen import Listener
 
@@ -457,7 +468,20 @@ def add_locked(
         workers, cores = plan_workers(config.engine, jobs, len(articles))
         recorded = {(r.guid, r.narration_key) for r in library.episodes()}
         try:
-            if workers > 1:
+            if config.cluster and articles:
+                from .cluster import narrate_on_cluster
+
+                outcomes += narrate_on_cluster(
+                    config.cluster,
+                    layout,
+                    config,
+                    library,
+                    articles,
+                    use_cache,
+                    article_progress,
+                    sentence_progress,
+                )
+            elif workers > 1:
                 outcomes += narrate_parallel(
                     folder,
                     config,
@@ -488,6 +512,10 @@ def add_locked(
                 len(finished),
                 " and are published" if finished else "",
             )
+            raise
+        except ClusterLost:  # what came back is recorded: publish it, then say what happened
+            if {(r.guid, r.narration_key) for r in library.episodes()} - recorded:
+                publish(folder, config, library)
             raise
         if article_progress:
             article_progress(len(articles), len(articles))

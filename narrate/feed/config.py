@@ -63,6 +63,7 @@ class FeedConfig:
     lang: str = ""  # article language override; empty: each page's own
     datelines: bool = True  # read a story's opening dateline ("WASHINGTON (CNN) —")
     verify: bool = False  # listen back to each sentence and re-speak what came out wrong
+    cluster: str = ""  # a Dask scheduler's address to run batches on; empty: this machine
     loudness: float = -16.0
     bitrate: str = "64k"
     format: str = "mp3"
@@ -126,6 +127,13 @@ class FeedConfig:
         rate = re.fullmatch(r"(\d{1,3})k", self.bitrate)
         if not rate or not 8 <= int(rate.group(1)) <= 320:
             raise FeedError(f"bitrate must be like 64k (8k to 320k), not {self.bitrate!r}")
+        if self.cluster and not re.fullmatch(
+            r"(?:(?:tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]+:\d{1,5}", self.cluster
+        ):
+            raise FeedError(
+                f"cluster must be a Dask scheduler address like tcp://host:8786, not "
+                f"{self.cluster!r}"
+            )
         if self.format not in ("mp3", "m4a", "opus"):
             raise FeedError(f"format must be mp3, m4a or opus, not {self.format!r}")
 
@@ -157,6 +165,7 @@ FIELD_TYPES.update(
             "lang",
             "bitrate",
             "format",
+            "cluster",
         )
     }
 )
@@ -204,6 +213,7 @@ NARRATION_KEYS = (
     "loudness",
     "bitrate",
     "format",
+    "cluster",
 )
 
 

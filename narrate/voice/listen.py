@@ -12,15 +12,11 @@ import re
 import threading
 from typing import Any
 
-from ..errors import NarrateError
+from ..errors import MissingExtra, NarrateError
 from ..model import Clip
 
 VERIFY_EXTRA = "pip install 'narrate[verify]'"
 LISTENER_RATE = 16_000  # Whisper hears 16 kHz mono
-
-
-class MissingExtra(NarrateError):
-    """An optional part of narrate is asked for but not installed."""
 
 
 # --- comparing what was said with what was heard (text only) ---------------------------------

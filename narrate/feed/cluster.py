@@ -1,0 +1,271 @@
+"""Feed batches on a Dask cluster (`--cluster ADDRESS`, or `cluster = "tcp://host:8786"`).
+
+The client (this process) alone writes the feed folder and the library. Each article is two
+small tasks on the workers: `prepare_task` reads and scripts it (its result stays on the
+cluster; only its size comes back), then `narrate_task` speaks and masters it and returns the
+episode's files as bytes with its record. Narration tasks carry their article's size as their
+priority, so the scheduler runs the longest first among those waiting; at most a window of
+articles is in flight, so the client's memory stays flat for any number of articles. A worker
+that dies mid-article has its task run again elsewhere by the scheduler; an article that fails
+for its own reasons comes back as a failed outcome, once.
+
+Workers need `pip install 'narrate[cluster]'` (and the engine's voice). Their segment cache is
+their own, or the folder NARRATE_CACHE_DIR names: entries are written to unique temp files and
+renamed into place, read back whole or dropped, with no locks, which holds on NFS too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingExtra, NarrateError
+from .config import FeedConfig, FeedError
+from .layout import FeedLayout
+
+if TYPE_CHECKING:
+    from .batch import Outcome, PreparedJob
+    from .library import EpisodeRecord, Library
+
+log = logging.getLogger(__name__)
+CLUSTER_EXTRA = "pip install 'narrate[cluster]'"
+CONNECT_TIMEOUT_S = 10
+WINDOW_PER_THREAD = 2  # articles in flight per worker thread
+
+
+def require_distributed() -> Any:
+    """The `distributed` module, or one line naming the extra."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise MissingExtra(
+            f"--cluster needs the cluster extra ({exc.name or exc} is missing): {CLUSTER_EXTRA}"
+        ) from None
+    return distributed
+
+
+# --- on the workers -------------------------------------------------------------------------
+
+
+def prepare_task(
+    source: str, config: FeedConfig, existing: EpisodeRecord | None, present: bool
+) -> PreparedJob | Outcome:
+    """Read and script one article (see batch.prepare_job)."""
+    from .batch import Outcome, prepare_job
+
+    with worker_folder() as folder:
+        try:
+            return prepare_job(folder, config, source, existing, 1, present=present)
+        except NarrateError as exc:
+            return Outcome(source, "failed", error=str(exc))
+
+
+def task_summary(job: PreparedJob | Outcome) -> tuple[int, Outcome | None]:
+    """What the client needs of a prepared job: how much it has to say (its narration's
+    priority), or the outcome of an article that needs no narration."""
+    from .batch import Outcome
+
+    if isinstance(job, Outcome):
+        return 0, job
+    return max(1, job.weight), None
+
+
+def narrate_task(
+    job: PreparedJob, config: FeedConfig, use_cache: bool, topic: str
+) -> tuple[Outcome, EpisodeRecord | None, dict[str, bytes]]:
+    """Speak and master a prepared article in a scratch folder of this worker; return its
+    outcome, record and files (name → bytes). Each sentence spoken is logged to TOPIC."""
+    from .batch import narrated_files, run_job
+    from .layout import STAGING
+
+    report = sentence_reporter(topic)
+    with worker_folder() as folder:
+        (folder / STAGING).mkdir()
+        try:
+            outcome, record = run_job(folder, config, job, use_cache, 1, report)
+        except NarrateError as exc:
+            from .batch import Outcome
+
+            return Outcome(job.source, "failed", error=str(exc)), None, {}
+        files: dict[str, bytes] = {}
+        if record is not None:
+            for path in narrated_files(folder / STAGING, record.audio):
+                if path.exists():
+                    files[path.name] = path.read_bytes()
+        return outcome, record, files
+
+
+@contextlib.contextmanager
+def worker_folder() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="narrate-task-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sentence_reporter(topic: str) -> Callable[[int], None] | None:
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return None
+    return lambda count: worker.log_event(topic, count)
+
+
+# --- on the client --------------------------------------------------------------------------
+
+
+def connect(address: str) -> Any:
+    """A client of the scheduler at ADDRESS; FeedError in one line when it cannot be reached."""
+    distributed = require_distributed()
+    try:
+        return distributed.Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise FeedError(
+            f"cannot reach the Dask scheduler at {address} ({exc.__class__.__name__}): start "
+            "it with `dask scheduler`, or leave out --cluster to narrate here"
+        ) from None
+
+
+def narrate_on_cluster(
+    address: str,
+    layout: FeedLayout,
+    config: FeedConfig,
+    library: Library,
+    articles: list[str],
+    use_cache: bool,
+    article_progress: Callable[[int, int], None] | None,
+    sentence_progress: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Narrate ARTICLES on the cluster at ADDRESS, recording each episode as it arrives."""
+    from .batch import ClusterLost, commit
+
+    client = connect(address)
+    topic = f"narrate-sentences-{uuid.uuid4().hex[:12]}"
+    total = len(articles)
+    outcomes: list[Outcome | None] = [None] * total
+    done = 0
+    kept = 0
+    futures: dict[Any, tuple[str, int, Any]] = {}
+    try:
+        if sentence_progress is not None:
+            client.subscribe_topic(topic, lambda event: sentence_progress(int(event[1])))
+        threads = max(1, sum(client.nthreads().values()))
+        window = max(4, WINDOW_PER_THREAD * threads)
+        distributed = require_distributed()
+        pending = distributed.as_completed(loop=client.loop)
+        queue = iter(enumerate(articles))
+
+        def start_next() -> bool:
+            try:
+                index, source = next(queue)
+            except StopIteration:
+                return False
+            existing = library.get_for_source(source)
+            present = existing is not None and (layout.episodes / existing.audio).exists()
+            job = client.submit(prepare_task, source, config, existing, present, pure=False)
+            summary = client.submit(task_summary, job, pure=False)
+            futures[summary] = ("summary", index, job)
+            pending.add(summary)
+            return True
+
+        for _ in range(window):
+            if not start_next():
+                break
+        for future in pending:
+            kind, index, job = futures.pop(future)
+            source = articles[index]
+            if kind == "summary":
+                weight, finished = answer_summary(future, source)
+                if finished is not None:
+                    outcomes[index] = finished
+                else:
+                    narration = client.submit(
+                        narrate_task, job, config, use_cache, topic, priority=weight, pure=False
+                    )
+                    futures[narration] = ("narrate", index, None)
+                    pending.add(narration)
+                    continue
+            else:
+                outcome, record, files = answer(future, source)
+                write_staged(layout, files)
+                commit(layout, library, outcome, record)
+                kept += record is not None
+                outcomes[index] = outcome
+            done += 1
+            if article_progress:
+                article_progress(done, total)
+            start_next()
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            client.cancel(list(futures), force=True)
+        raise
+    except (OSError, TimeoutError) as exc:
+        raise ClusterLost(
+            f"lost the Dask scheduler at {address} ({exc.__class__.__name__}): {kept} "
+            "episode(s) that came back were kept; the same command again does the rest"
+        ) from None
+    except Exception as exc:
+        if exc.__class__.__name__ in ("CommClosedError", "CancelledError", "FutureCancelledError"):
+            raise ClusterLost(
+                f"lost the Dask scheduler at {address}: {kept} episode(s) that came back were "
+                "kept; the same command again does the rest"
+            ) from None
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            if sentence_progress is not None:
+                client.unsubscribe_topic(topic)
+        with contextlib.suppress(Exception):
+            client.close(timeout=5)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def answer(future: Any, source: str) -> tuple[Outcome, EpisodeRecord | None, dict[str, bytes]]:
+    """A narration's result; a task that raised (narrate's own bug, or KilledWorker after the
+    scheduler's retries) is that article's failure, not the batch's."""
+    from .batch import Outcome
+
+    try:
+        return future.result()
+    except (OSError, TimeoutError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if exc.__class__.__name__ in ("CommClosedError", "CancelledError", "FutureCancelledError"):
+            raise
+        return Outcome(source, "failed", error=f"{exc.__class__.__name__}: {exc}"), None, {}
+
+
+def answer_summary(future: Any, source: str) -> tuple[int, Outcome | None]:
+    from .batch import Outcome
+
+    try:
+        return future.result()
+    except (OSError, TimeoutError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if exc.__class__.__name__ in ("CommClosedError", "CancelledError", "FutureCancelledError"):
+            raise
+        return 0, Outcome(source, "failed", error=f"{exc.__class__.__name__}: {exc}")
+
+
+def write_staged(layout: FeedLayout, files: dict[str, bytes]) -> None:
+    """Put an episode's files from a worker into the staging folder, each whole or not at all
+    (commit then moves them into the public folder)."""
+    from ..files import write_atomic
+
+    for name, content in files.items():
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise FeedError(f"a worker sent a file named {name!r}: refused")
+        write_atomic(layout.staging / name, content)
+
+
+__all__ = ["narrate_on_cluster", "narrate_task", "prepare_task", "require_distributed"]

@@ -1,0 +1,462 @@
+"""Feed batches on a real Dask cluster: `dask scheduler` and `dask worker` processes on
+127.0.0.1 that the tests start (one thread each), driven by the real command line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from narrate.cli import cli
+from tests.conftest import ROOT
+
+pytest.importorskip("distributed")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        NARRATE_CACHE_DIR=str(tmp_path / "segment-cache"),
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+class Cluster:
+    """A scheduler and N single-thread workers, each in its own process group."""
+
+    def __init__(self, tmp_path: Path, workers: int = 2) -> None:
+        self.port = free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.env = env_for(tmp_path / "workers")
+        self.logs = tmp_path / "dask-logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.scheduler = self.spawn(
+            "scheduler",
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-dashboard",
+            ],
+        )
+        self.workers = [self.add_worker(n) for n in range(workers)]
+        self.wait_for_workers(workers)
+
+    def spawn(self, name: str, command: list[str]) -> subprocess.Popen:
+        log = (self.logs / f"{name}.log").open("ab")
+        return subprocess.Popen(
+            command, stdout=log, stderr=log, env=self.env, start_new_session=True
+        )
+
+    def add_worker(self, number: int) -> subprocess.Popen:
+        return self.spawn(
+            f"worker{number}",
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                self.address,
+                "--nthreads",
+                "1",
+                "--nworkers",
+                "1",
+                "--no-dashboard",
+                "--memory-limit",
+                "0",
+                "--no-nanny",
+                "--death-timeout",
+                "30",
+            ],
+        )
+
+    def client(self):
+        from distributed import Client
+
+        return Client(self.address, timeout=20, set_as_default=False)
+
+    def wait_for_workers(self, count: int, timeout: float = 60) -> None:
+        with self.client() as client:
+            client.wait_for_workers(count, timeout=timeout)
+
+    def tasks_on_scheduler(self) -> int:
+        with self.client() as client:
+            return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+
+    def worker_narrating(self, timeout: float = 60) -> subprocess.Popen | None:
+        """The worker process that is speaking an article now (waits for one)."""
+        deadline = time.time() + timeout
+        with self.client() as client:
+            pids = client.run(os.getpid)
+            while time.time() < deadline:
+                for address, keys in client.processing().items():
+                    if any(str(key).startswith("narrate_task") for key in keys):
+                        pid = pids.get(address)
+                        for process in self.workers:
+                            if process.pid == pid:
+                                return process
+                time.sleep(0.05)
+        return None
+
+    def kill(self, process: subprocess.Popen) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def close(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            self.kill(process)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    running = Cluster(tmp_path_factory.mktemp("cluster"))
+    yield running
+    running.close()
+
+
+def articles(folder: Path, count: int = 6, paragraphs: int = 3) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(1, count + 1):
+        body = "".join(
+            f"<p>Story {n}, part {k}: officials said on Tuesday that the work of 1,200 people "
+            f"across 17 districts went on through the night, and would go on.</p>"
+            for k in range(paragraphs + n)
+        )
+        path = folder / f"story-{n}.html"
+        path.write_text(
+            f"<html><head><title>Story number {n}</title></head><body><article>"
+            f"<h1>Story number {n}</h1>{body}</article></body></html>",
+            encoding="utf-8",
+        )
+        paths.append(str(path))
+    return paths
+
+
+def init(folder: Path, *extra: str) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "feed",
+            "init",
+            str(folder),
+            "--title",
+            "Cluster news",
+            "--author",
+            "Desk",
+            "--email",
+            "desk@example.com",
+            "--base-url",
+            "http://127.0.0.1:9/podcast/",
+            "--engine",
+            "espeak",
+            *extra,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def narrate(tmp_path: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "narrate", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env_for(tmp_path),
+        check=False,
+    )
+
+
+def library_rows(folder: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(folder / "library.sqlite") as db:
+        return db.execute("SELECT guid, audio FROM episodes ORDER BY guid").fetchall()
+
+
+def feed_items(folder: Path) -> list[tuple[str, str, int]]:
+    """(title, enclosure file, enclosure length) of every item; the feed parsed strictly."""
+    tree = etree.parse(str(folder / "public" / "feed.xml"))
+    items = []
+    for item in tree.iter("item"):
+        enclosure = item.find("enclosure")
+        items.append(
+            (
+                item.findtext("title"),
+                enclosure.get("url").rsplit("/", 1)[1],
+                int(enclosure.get("length")),
+            )
+        )
+    return sorted(items)
+
+
+def assert_complete(folder: Path) -> None:
+    episodes = folder / "public" / "episodes"
+    for _, audio, length in feed_items(folder):
+        assert (episodes / audio).stat().st_size == length
+        stem = audio.rsplit(".", 1)[0]
+        for suffix in (".vtt", ".srt", ".chapters.json", ".transcript.json", ".jpg", ".html"):
+            assert (episodes / f"{stem}{suffix}").is_file(), stem + suffix
+    assert not list((folder / ".staging").iterdir())
+
+
+def test_a_cluster_batch_gives_the_same_feed_as_the_local_one(cluster, tmp_path):
+    sources = articles(tmp_path / "pages")
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    init(local)
+    init(remote)
+    here = narrate(tmp_path, "feed", "add", str(local), *sources, "--jobs", "2")
+    assert here.returncode == 0, here.stderr
+    there = narrate(tmp_path, "feed", "add", str(remote), *sources, "--cluster", cluster.address)
+    assert there.returncode == 0, there.stderr
+    assert "6 new, 0 updated, 0 unchanged, 0 failed" in there.stderr
+    assert [(t, a) for t, a, _ in feed_items(remote)] == [(t, a) for t, a, _ in feed_items(local)]
+    assert len(feed_items(remote)) == 6
+    assert_complete(remote)
+    assert [a for _, a in library_rows(remote)] == [a for _, a in library_rows(local)]
+    again = narrate(tmp_path, "feed", "add", str(remote), *sources, "--cluster", cluster.address)
+    assert "0 new, 0 updated, 6 unchanged" in again.stderr, again.stderr
+
+
+def test_feed_toml_cluster_and_sentence_progress(cluster, tmp_path):
+    from narrate.feed import add_sources, load_config
+
+    folder = tmp_path / "feed"
+    init(folder)
+    text = (folder / "feed.toml").read_text()
+    (folder / "feed.toml").write_text(
+        text.replace('cluster = ""', f'cluster = "{cluster.address}"')
+    )
+    assert load_config(folder).cluster == cluster.address
+    spoken, finished = [], []
+    os.environ["NARRATE_CACHE_DIR"] = str(tmp_path / "cache")
+    try:
+        outcomes = add_sources(
+            folder,
+            articles(tmp_path / "pages", count=3),
+            sentence_progress=spoken.append,
+            article_progress=lambda done, total: finished.append((done, total)),
+        )
+    finally:
+        del os.environ["NARRATE_CACHE_DIR"]
+    assert [o.status for o in outcomes] == ["new"] * 3
+    assert finished[-1] == (3, 3)
+    deadline = time.time() + 10  # the scheduler relays the workers' events
+    while len(spoken) < 3 and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(spoken) >= 3  # sentences were reported from the workers
+
+
+def test_a_worker_killed_mid_article_loses_nothing_and_duplicates_nothing(tmp_path):
+    running = Cluster(tmp_path, workers=2)
+    try:
+        folder = tmp_path / "feed"
+        init(folder)
+        sources = articles(tmp_path / "pages", paragraphs=12)
+        batch = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "narrate",
+                "feed",
+                "add",
+                str(folder),
+                *sources,
+                "--cluster",
+                running.address,
+                "--no-cache",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_for(tmp_path),
+        )
+        deadline = time.time() + 120
+        while not library_rows(folder) and time.time() < deadline and batch.poll() is None:
+            time.sleep(0.05)
+        assert library_rows(folder), "no episode came back"
+        busy = running.worker_narrating()  # mid-article: a worker speaking one
+        assert busy is not None, "no worker was narrating"
+        running.kill(busy)
+        assert len(library_rows(folder)) < 6
+        _, err = batch.communicate(timeout=300)
+        assert batch.returncode == 0, err
+        assert "6 new" in err and "0 failed" in err
+        rows = library_rows(folder)
+        assert len(rows) == 6 and len({guid for guid, _ in rows}) == 6
+        assert len(feed_items(folder)) == 6
+        assert_complete(folder)
+    finally:
+        running.close()
+
+
+def test_ctrl_c_cancels_the_cluster_tasks(tmp_path):
+    running = Cluster(tmp_path, workers=1)
+    try:
+        folder = tmp_path / "feed"
+        init(folder)
+        batch = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "narrate",
+                "feed",
+                "add",
+                str(folder),
+                *articles(tmp_path / "pages", paragraphs=12),
+                "--cluster",
+                running.address,
+                "--no-cache",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_for(tmp_path),
+        )
+        deadline = time.time() + 120
+        while running.tasks_on_scheduler() == 0 and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        batch.send_signal(signal.SIGINT)
+        _, err = batch.communicate(timeout=60)
+        assert batch.returncode == 130, err
+        assert "Traceback" not in err
+        deadline = time.time() + 20
+        while running.tasks_on_scheduler() and time.time() < deadline:
+            time.sleep(0.2)
+        assert running.tasks_on_scheduler() == 0
+        assert not list((folder / ".staging").iterdir())
+        etree.parse(str(folder / "public" / "feed.xml"))  # still a valid feed
+    finally:
+        running.close()
+
+
+def test_a_lost_scheduler_is_one_line_and_keeps_what_came_back(tmp_path):
+    running = Cluster(tmp_path, workers=2)
+    try:
+        folder = tmp_path / "feed"
+        init(folder)
+        batch = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "narrate",
+                "feed",
+                "add",
+                str(folder),
+                *articles(tmp_path / "pages", paragraphs=12),
+                "--cluster",
+                running.address,
+                "--no-cache",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env_for(tmp_path),
+        )
+        deadline = time.time() + 120
+        while not library_rows(folder) and time.time() < deadline and batch.poll() is None:
+            time.sleep(0.05)
+        running.kill(running.scheduler)
+        _, err = batch.communicate(timeout=120)
+        assert batch.returncode == 1
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert "lost the Dask scheduler" in lines[-1] and "Traceback" not in err, err
+        kept = len(library_rows(folder))
+        assert f"{kept} episode(s) that came back were kept" in lines[-1]
+        assert len(feed_items(folder)) == kept >= 1  # and published
+        assert_complete(folder)
+    finally:
+        running.close()
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    folder = tmp_path / "feed"
+    init(folder)
+    result = narrate(
+        tmp_path,
+        "feed",
+        "add",
+        str(folder),
+        *articles(tmp_path / "pages", count=1),
+        "--cluster",
+        f"tcp://127.0.0.1:{free_port()}",
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot reach the Dask scheduler" in lines[0], result.stderr
+
+
+def test_without_the_extra_cluster_says_what_to_install(tmp_path, monkeypatch):
+    folder = tmp_path / "feed"
+    init(folder)
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    added = CliRunner().invoke(
+        cli,
+        [
+            "feed",
+            "add",
+            str(folder),
+            *articles(tmp_path / "pages", count=1),
+            "--cluster",
+            "tcp://127.0.0.1:8786",
+        ],
+    )
+    assert added.exit_code == 1
+    lines = added.output.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'narrate[cluster]'" in lines[0], added.output
+    assert library_rows(folder) == []
+
+
+@pytest.mark.parametrize(
+    "value", ['"localhost"', '"http://x:1"', "8786", '"tcp://a b:1"', '"tcp://host:port"']
+)
+def test_a_bad_cluster_setting_is_one_line(tmp_path, value):
+    folder = tmp_path / "feed"
+    init(folder)
+    text = (folder / "feed.toml").read_text().replace('cluster = ""', f"cluster = {value}")
+    (folder / "feed.toml").write_text(text)
+    result = CliRunner().invoke(cli, ["feed", "list", str(folder)])
+    assert result.exit_code == 1 and "cluster" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_nothing_but_the_cluster_module_imports_dask(tmp_path):
+    package = ROOT / "narrate"
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if any(
+            line.strip().startswith(
+                ("import distributed", "from distributed", "import dask", "from dask")
+            )
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    )
+    assert importers == ["feed/cluster.py"]
+    code = (
+        "import sys, narrate.cli, narrate.feed, narrate.pipeline;"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')]"
+    )
+    assert subprocess.run([sys.executable, "-c", code], env=env_for(tmp_path)).returncode == 0
