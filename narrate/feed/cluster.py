@@ -30,7 +30,7 @@ from .config import FeedConfig, FeedError
 from .layout import FeedLayout
 
 if TYPE_CHECKING:
-    from .batch import Outcome, PreparedJob
+    from .episodes import Outcome, PreparedJob
     from .library import EpisodeRecord, Library
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def prepare_task(
     source: str, config: FeedConfig, existing: EpisodeRecord | None, present: bool
 ) -> PreparedJob | Outcome:
     """Read and script one article (see batch.prepare_job)."""
-    from .batch import Outcome, prepare_job
+    from .episodes import Outcome, prepare_job
 
     with worker_folder() as folder:
         try:
@@ -69,7 +69,7 @@ def prepare_task(
 def task_summary(job: PreparedJob | Outcome) -> tuple[int, Outcome | None]:
     """What the client needs of a prepared job: how much it has to say (its narration's
     priority), or the outcome of an article that needs no narration."""
-    from .batch import Outcome
+    from .episodes import Outcome
 
     if isinstance(job, Outcome):
         return 0, job
@@ -81,7 +81,7 @@ def narrate_task(
 ) -> tuple[Outcome, EpisodeRecord | None, dict[str, bytes]]:
     """Speak and master a prepared article in a scratch folder of this worker; return its
     outcome, record and files (name → bytes). Each sentence spoken is logged to TOPIC."""
-    from .batch import narrated_files, run_job
+    from .episodes import narrated_files, run_job
     from .layout import STAGING
 
     report = sentence_reporter(topic)
@@ -90,7 +90,7 @@ def narrate_task(
         try:
             outcome, record = run_job(folder, config, job, use_cache, 1, report)
         except NarrateError as exc:
-            from .batch import Outcome
+            from .episodes import Outcome
 
             return Outcome(job.source, "failed", error=str(exc)), None, {}
         files: dict[str, bytes] = {}
@@ -146,7 +146,7 @@ def narrate_on_cluster(
     sentence_progress: Callable[[int], None] | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES on the cluster at ADDRESS, recording each episode as it arrives."""
-    from .batch import ClusterLost, commit
+    from .episodes import ClusterLost, commit
 
     client = connect(address)
     topic = f"narrate-sentences-{uuid.uuid4().hex[:12]}"
@@ -232,7 +232,7 @@ def narrate_on_cluster(
 def answer(future: Any, source: str) -> tuple[Outcome, EpisodeRecord | None, dict[str, bytes]]:
     """A narration's result; a task that raised (narrate's own bug, or KilledWorker after the
     scheduler's retries) is that article's failure, not the batch's."""
-    from .batch import Outcome
+    from .episodes import Outcome
 
     try:
         return future.result()
@@ -245,7 +245,7 @@ def answer(future: Any, source: str) -> tuple[Outcome, EpisodeRecord | None, dic
 
 
 def answer_summary(future: Any, source: str) -> tuple[int, Outcome | None]:
-    from .batch import Outcome
+    from .episodes import Outcome
 
     try:
         return future.result()

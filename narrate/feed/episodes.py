@@ -1,0 +1,283 @@
+"""One episode of a feed: an article prepared, narrated and recorded (used by the local
+batch and by cluster workers alike)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..audio.sidecars import SIDECAR_SUFFIXES
+from ..errors import NarrateError
+from .config import (
+    FeedConfig,
+    FeedError,
+)
+from .layout import STAGING, FeedLayout, layout_for, move_file
+from .library import EpisodeRecord, Library
+from .publish import episode_published_files
+
+if TYPE_CHECKING:
+    from ..audio.master import MasterOptions
+    from ..model import Article, Script
+    from ..voice.engines.base import Engine
+    from ..voice.listen import Listener
+    from ..voice.verify import VerifyOptions, VerifyReport
+
+log = logging.getLogger(__name__)
+
+
+class ClusterLost(FeedError):
+    """The Dask scheduler went away in the middle of a batch."""
+
+
+EXCERPT_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one source in a batch."""
+
+    source: str
+    status: str  # "new" | "updated" | "unchanged" | "failed"
+    title: str | None = None
+    error: str | None = None
+
+
+Progress = Callable[[int], None]
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def excerpt(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:EXCERPT_WORDS]) + ("…" if len(words) > EXCERPT_WORDS else "")
+
+
+def narrated_files(base: Path, audio: str) -> list[Path]:
+    """The files one narration makes in BASE: the audio and its sidecars."""
+    stem = audio.rsplit(".", 1)[0]
+    return [base / audio] + [base / f"{stem}{suffix}" for suffix in SIDECAR_SUFFIXES.values()]
+
+
+def commit(
+    layout: FeedLayout, library: Library, outcome: Outcome, record: EpisodeRecord | None
+) -> None:
+    """Move a narrated episode from staging into the public folder and record it, and delete
+    the files of the version it replaces."""
+    if record is None:
+        return
+    staged = narrated_files(layout.staging, record.audio)
+    for source, target in zip(staged, narrated_files(layout.episodes, record.audio), strict=True):
+        if source.exists():
+            move_file(source, target)
+    previous = library.get(record.guid)
+    library.put(record)
+    if previous and previous.audio != record.audio:
+        for path in episode_files(layout, previous.audio):
+            path.unlink(missing_ok=True)
+
+
+@dataclass
+class PreparedJob:
+    """An article loaded and scripted, ready to be spoken (plain data: it crosses processes)."""
+
+    source: str
+    article: Article
+    script: Script
+    key: str
+    guid: str
+    existing: EpisodeRecord | None
+
+    @property
+    def weight(self) -> int:
+        """How much there is to say: the characters the engine will be given."""
+        return sum(len(s.spoken) for s in self.script.sentences)
+
+
+def prepare_job(
+    folder: Path,
+    config: FeedConfig,
+    source: str,
+    existing: EpisodeRecord | None,
+    cores: int = 1,
+    present: bool | None = None,
+) -> PreparedJob | Outcome:
+    """Load and script one article; an Outcome when it failed or is already narrated as is
+    (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER)."""
+    from ..pipeline import load_article, narration_key
+    from ..speech.script import SpeechOptions, build_script
+    from ..voice.engines import PHONEME_ENGINES
+
+    try:
+        article = load_article(source)
+        options = SpeechOptions(
+            lang=config.lang or None,
+            datelines=config.datelines,
+            phonemes=config.engine in PHONEME_ENGINES,
+        )
+        script = build_script(article, options=options)
+        engine = engine_for(config, script.lang, cores)
+        settings = master_options(config).settings()
+        if config.verify:
+            settings["verify"] = feed_verify().settings()
+        key = narration_key(script, engine.name, engine.voice, settings)
+    except NarrateError as exc:
+        return Outcome(source, "failed", error=str(exc))
+    guid = episode_guid(source, article, existing)
+    if existing is not None and existing.guid != guid:
+        existing = None
+    if existing and existing.narration_key == key and present is None:
+        present = (layout_for(folder, config).episodes / existing.audio).exists()
+    if existing and existing.narration_key == key and present:
+        return Outcome(source, "unchanged", article.title)
+    return PreparedJob(source, article, script, key, guid, existing)
+
+
+def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) -> str:
+    """An episode's guid: the article's own web address (its canonical link, believed only on
+    its own site: see extract.canonical_url), else the URL it was read from; for a local file
+    without one, the guid it had before, else a UUID of its absolute path (never the path
+    itself, which would publish a folder name)."""
+    import uuid
+
+    from ..read.fetch import is_url
+
+    if article.url:
+        return article.url
+    if is_url(source):
+        return source
+    if existing is not None:
+        return existing.guid
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, Path(source).resolve().as_uri())}"
+
+
+def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
+    """The feed's engine with the cores it may use (those the listener leaves, with verify)."""
+    from ..voice.engines import shared_engine
+    from ..voice.verify import plan_verify
+
+    threads = plan_verify(cores)[0] if config.verify else cores
+    return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=threads)
+
+
+def feed_verify() -> VerifyOptions:
+    """A feed's verify settings (verify = true in feed.toml): the defaults."""
+    from ..voice.verify import VerifyOptions
+
+    return VerifyOptions()
+
+
+_LISTENERS: dict[int, Listener] = {}
+
+
+def listener_for(config: FeedConfig, cores: int) -> Listener | None:
+    """With verify, the listener of this process (loaded once, for every article it narrates)."""
+    if not config.verify:
+        return None
+    from ..voice.listen import Listener
+    from ..voice.verify import plan_verify
+
+    threads = plan_verify(cores)[1]
+    if threads not in _LISTENERS:
+        _LISTENERS[threads] = Listener(threads=threads)
+    return _LISTENERS[threads]
+
+
+def master_options(config: FeedConfig, cores: int = 1) -> MasterOptions:
+    """The feed's mastering settings; with two CORES or more the encoder runs beside the voice."""
+    from ..audio.encode import FORMATS
+    from ..audio.master import MasterOptions
+
+    return MasterOptions(
+        FORMATS[config.format],
+        bitrate=config.bitrate,
+        loudness=config.loudness,
+        encode_while_speaking=cores >= 2,
+    )
+
+
+def run_job(
+    folder: Path,
+    config: FeedConfig,
+    job: PreparedJob,
+    use_cache: bool = True,
+    cores: int = 1,
+    sentence_progress: Progress | None = None,
+) -> tuple[Outcome, EpisodeRecord | None]:
+    """Speak and master a prepared article into the staging folder with CORES cores (the
+    library and the public folder are not touched: this runs in worker processes)."""
+    from ..pipeline import narrate_script, slugify
+    from ..voice.cache import SegmentCache
+
+    options = master_options(config, cores)
+    fmt = options.audio_format
+    article, existing = job.article, job.existing
+    audio_name = f"{slugify(article.title, 60)}-{job.key[:8]}{fmt.suffix}"
+    out = folder / STAGING / audio_name
+    try:
+        result = narrate_script(
+            job.script,
+            out,
+            engine=engine_for(config, job.script.lang, cores),
+            master_options=options,
+            progress=sentence_progress,
+            cache=SegmentCache() if use_cache else None,
+            evict=False,
+            own_sidecars=True,
+            verify=feed_verify() if config.verify else None,
+            listener=listener_for(config, cores),
+            verify_report=False,  # the library keeps what a publisher needs: see feed list
+        )
+    except NarrateError as exc:
+        return Outcome(job.source, "failed", error=str(exc)), None
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    first_seen = existing.first_seen if existing else today()
+    duration = result.duration if not result.skipped else probe_duration(out)
+    record = EpisodeRecord(
+        guid=job.guid,
+        source=job.source,
+        url=article.url,
+        title=article.title,
+        author=article.author,
+        site=article.site,
+        published=article.date or first_seen,
+        excerpt=excerpt(
+            " ".join(b.text for b in article.blocks if b.kind not in ("heading", "code"))
+        ),
+        narration_key=job.key,
+        audio=audio_name,
+        mime=fmt.mime,
+        size=out.stat().st_size,
+        duration=duration,
+        sentences=result.sentences,
+        first_seen=first_seen,
+        updated=now,
+        doubtful=doubtful_json(result.verify) if result.verify is not None else None,
+    )
+    return Outcome(job.source, "updated" if existing else "new", article.title), record
+
+
+def doubtful_json(report: VerifyReport) -> str:
+    """The sentences REPORT still found doubtful, for the library."""
+    import json
+
+    items = [{"text": c.text, "heard": c.heard, "score": c.score} for c in report.doubtful]
+    return json.dumps(items, ensure_ascii=False)
+
+
+def probe_duration(path: Path) -> float:
+    import mutagen
+
+    audio = mutagen.File(str(path))
+    return float(audio.info.length) if audio is not None else 0.0
+
+
+def episode_files(layout: FeedLayout, audio: str) -> list[Path]:
+    """Every published file of one episode: its narration, its page and its player files."""
+    return narrated_files(layout.episodes, audio) + episode_published_files(layout, audio)
