@@ -190,6 +190,28 @@ def narrate(tmp_path: Path, *args: str, timeout: float = 300) -> subprocess.Comp
     )
 
 
+def start_batch(tmp_path: Path, folder: Path, sources: list[str], address: str) -> subprocess.Popen:
+    """`narrate feed add FOLDER SOURCES --cluster ADDRESS --no-cache`, running."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "narrate",
+            "feed",
+            "add",
+            str(folder),
+            *sources,
+            "--cluster",
+            address,
+            "--no-cache",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(tmp_path),
+    )
+
+
 def library_rows(folder: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(folder / "library.sqlite") as db:
         return db.execute("SELECT guid, audio FROM episodes ORDER BY guid").fetchall()
@@ -274,24 +296,7 @@ def test_a_worker_killed_mid_article_loses_nothing_and_duplicates_nothing(tmp_pa
         folder = tmp_path / "feed"
         init(folder)
         sources = articles(tmp_path / "pages", paragraphs=12)
-        batch = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "narrate",
-                "feed",
-                "add",
-                str(folder),
-                *sources,
-                "--cluster",
-                running.address,
-                "--no-cache",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env_for(tmp_path),
-        )
+        batch = start_batch(tmp_path, folder, sources, running.address)
         deadline = time.time() + 120
         while not library_rows(folder) and time.time() < deadline and batch.poll() is None:
             time.sleep(0.05)
@@ -316,23 +321,8 @@ def test_ctrl_c_cancels_the_cluster_tasks(tmp_path):
     try:
         folder = tmp_path / "feed"
         init(folder)
-        batch = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "narrate",
-                "feed",
-                "add",
-                str(folder),
-                *articles(tmp_path / "pages", paragraphs=12),
-                "--cluster",
-                running.address,
-                "--no-cache",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env_for(tmp_path),
+        batch = start_batch(
+            tmp_path, folder, articles(tmp_path / "pages", paragraphs=12), running.address
         )
         deadline = time.time() + 120
         while running.tasks_on_scheduler() == 0 and time.time() < deadline:
@@ -357,23 +347,8 @@ def test_a_lost_scheduler_is_one_line_and_keeps_what_came_back(tmp_path):
     try:
         folder = tmp_path / "feed"
         init(folder)
-        batch = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "narrate",
-                "feed",
-                "add",
-                str(folder),
-                *articles(tmp_path / "pages", paragraphs=12),
-                "--cluster",
-                running.address,
-                "--no-cache",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env_for(tmp_path),
+        batch = start_batch(
+            tmp_path, folder, articles(tmp_path / "pages", paragraphs=12), running.address
         )
         deadline = time.time() + 120
         while not library_rows(folder) and time.time() < deadline and batch.poll() is None:

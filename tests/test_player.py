@@ -354,8 +354,14 @@ def test_damaged_transcripts_and_chapters_leave_a_page_without_them(tmp_path):
 # --- serve ---------------------------------------------------------------------------------
 
 
-def start_serve(folder: Path, *extra: str) -> tuple[subprocess.Popen, str, str]:
+def start_serve(
+    folder: Path, *extra: str, preview: bool = False
+) -> tuple[subprocess.Popen, str, str]:
+    """`narrate serve FOLDER` on a free port (with PREVIEW, `--base-url` its own address)."""
     port = free_port()
+    address = f"http://127.0.0.1:{port}/"
+    if preview:
+        extra = ("--base-url", address, *extra)
     proc = subprocess.Popen(
         [sys.executable, "-m", "narrate", "serve", str(folder), "--port", str(port), *extra],
         stderr=subprocess.PIPE,
@@ -364,7 +370,6 @@ def start_serve(folder: Path, *extra: str) -> tuple[subprocess.Popen, str, str]:
     )
     first = proc.stderr.readline()
     assert "Serving" in first, first + proc.stderr.read()
-    address = f"http://127.0.0.1:{port}/"
     return proc, address, first
 
 
@@ -442,26 +447,8 @@ def test_serve_warns_about_a_foreign_base_url_and_previews_with_its_own(feed_fol
         assert b"https://example.org/podcast/episodes/" in fetch(address + "feed.xml")[2]
     finally:
         stop(proc)
-    port = free_port()
-    preview = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "narrate",
-            "serve",
-            str(feed_folder),
-            "--port",
-            str(port),
-            "--base-url",
-            preview,
-        ],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
+    proc, preview, _ = start_serve(feed_folder, preview=True)
     try:
-        assert "Serving" in proc.stderr.readline()
         status, headers, feed = fetch(preview + "feed.xml")
         assert status == 200 and b"example.org" not in feed
         assert f'url="{preview}episodes/'.encode() in feed
@@ -489,26 +476,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 def servers(feed_folder, tmp_path_factory):
     """The feed served on one port (previewed at its own address) and a publisher's article
     page, with the snippet `feed embed` prints pasted in, on another."""
-    port = free_port()
-    feed_base = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "narrate",
-            "serve",
-            str(feed_folder),
-            "--port",
-            str(port),
-            "--base-url",
-            feed_base,
-            "-q",
-        ],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    assert "Serving" in proc.stderr.readline()
+    proc, feed_base, _ = start_serve(feed_folder, "-q", preview=True)
     number = next(
         str(n)
         for n, (r, _) in enumerate(list_episodes(feed_folder), 1)

@@ -338,6 +338,7 @@ def narrate_parallel(
         preload(config.engine, html=any(needs_html(source) for source in articles))
         gc.freeze()  # keep the shared pages shared: the collector would touch them all
     total = len(articles)
+    layout = layout_for(folder, config)
     done = 0
     outcomes: list[Outcome | None] = [None] * total
     spoken = relay = None
@@ -382,7 +383,7 @@ def narrate_parallel(
                 index = narrations[future]
                 answer = worker_result(future, articles[index])
                 outcome, record = (answer, None) if isinstance(answer, Outcome) else answer
-                commit(layout_for(folder, config), library, outcome, record)  # kept if we stop here
+                commit(layout, library, outcome, record)  # kept if we stop here
                 outcomes[index] = outcome
                 done += 1
                 if article_progress:

@@ -184,7 +184,7 @@ def narrate_on_cluster(
             kind, index, job = futures.pop(future)
             source = articles[index]
             if kind == "summary":
-                weight, finished = answer_summary(future, source)
+                weight, finished = task_result(future, source, lambda o: (0, o))
                 if finished is not None:
                     outcomes[index] = finished
                 else:
@@ -195,7 +195,7 @@ def narrate_on_cluster(
                     pending.add(narration)
                     continue
             else:
-                outcome, record, files = answer(future, source)
+                outcome, record, files = task_result(future, source, lambda o: (o, None, {}))
                 write_staged(layout, files)
                 commit(layout, library, outcome, record)
                 kept += record is not None
@@ -208,18 +208,13 @@ def narrate_on_cluster(
         with contextlib.suppress(Exception):
             client.cancel(list(futures), force=True)
         raise
-    except (OSError, TimeoutError) as exc:
+    except Exception as exc:
+        if not is_lost(exc):
+            raise
         raise ClusterLost(
             f"lost the Dask scheduler at {address} ({exc.__class__.__name__}): {kept} "
             "episode(s) that came back were kept; the same command again does the rest"
         ) from None
-    except Exception as exc:
-        if exc.__class__.__name__ in ("CommClosedError", "CancelledError", "FutureCancelledError"):
-            raise ClusterLost(
-                f"lost the Dask scheduler at {address}: {kept} episode(s) that came back were "
-                "kept; the same command again does the rest"
-            ) from None
-        raise
     finally:
         with contextlib.suppress(Exception):
             if sentence_progress is not None:
@@ -229,32 +224,25 @@ def narrate_on_cluster(
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def answer(future: Any, source: str) -> tuple[Outcome, EpisodeRecord | None, dict[str, bytes]]:
-    """A narration's result; a task that raised (narrate's own bug, or KilledWorker after the
-    scheduler's retries) is that article's failure, not the batch's."""
+LOST = ("CommClosedError", "CancelledError", "FutureCancelledError")  # the cluster went away
+
+
+def is_lost(exc: BaseException) -> bool:
+    """Whether EXC says the scheduler (not the article) failed."""
+    return isinstance(exc, (OSError, TimeoutError)) or exc.__class__.__name__ in LOST
+
+
+def task_result(future: Any, source: str, failed: Callable[[Outcome], Any]) -> Any:
+    """A task's result; a task that raised (narrate's own bug, or KilledWorker after the
+    scheduler's retries) is that article's failure, FAILED(outcome), not the batch's."""
     from .episodes import Outcome
 
     try:
         return future.result()
-    except (OSError, TimeoutError, KeyboardInterrupt):
-        raise
     except Exception as exc:
-        if exc.__class__.__name__ in ("CommClosedError", "CancelledError", "FutureCancelledError"):
+        if is_lost(exc):
             raise
-        return Outcome(source, "failed", error=f"{exc.__class__.__name__}: {exc}"), None, {}
-
-
-def answer_summary(future: Any, source: str) -> tuple[int, Outcome | None]:
-    from .episodes import Outcome
-
-    try:
-        return future.result()
-    except (OSError, TimeoutError, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        if exc.__class__.__name__ in ("CommClosedError", "CancelledError", "FutureCancelledError"):
-            raise
-        return 0, Outcome(source, "failed", error=f"{exc.__class__.__name__}: {exc}")
+        return failed(Outcome(source, "failed", error=f"{exc.__class__.__name__}: {exc}"))
 
 
 def write_staged(layout: FeedLayout, files: dict[str, bytes]) -> None:

@@ -13,6 +13,7 @@ locally.
 from __future__ import annotations
 
 import email.utils
+import io
 import mimetypes
 import os
 import re
@@ -131,7 +132,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
                 old, new = self.rebase
                 content = handle.read().replace(old, new)
                 handle.close()
-                handle = _Bytes(content)
+                handle = io.BytesIO(content)
                 size = len(content)
             wanted = parse_range(self.headers.get("Range"), size)
             if wanted == "unsatisfiable":
@@ -197,25 +198,6 @@ class FeedServer(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         if not self.quiet:
             super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
-class _Bytes:
-    """A rebased file's content, read like the file it came from."""
-
-    def __init__(self, content: bytes) -> None:
-        import io
-
-        self._buffer = io.BytesIO(content)
-        self.read, self.seek = self._buffer.read, self._buffer.seek
-
-    def __enter__(self) -> _Bytes:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._buffer.close()
-
-    def close(self) -> None:
-        pass
 
 
 def served_folder(folder: Path) -> tuple[Path, str]:
