@@ -9,7 +9,7 @@ import pytest
 from narrate.speech.normalize import normalize, normalize_with_changes
 from narrate.speech.normalize.lexicon import parse_tsv
 from narrate.speech.normalize.names import news_names, parse_names
-from narrate.speech.normalize.phonemes import letters_ipa, spelled_as_phonemes
+from narrate.speech.normalize.phonemes import letters_ipa, piper_ready, spelled_as_phonemes
 from narrate.speech.normalize.tables import read_tsv
 
 
@@ -107,8 +107,42 @@ def test_spelled_letters_become_phonemes_and_words_do_not():
     assert spelled_as_phonemes("A man said") == "A man said"  # an article is no initialism
     text = normalize("WASHINGTON (CNN) — The FBI said the U.S. Senate agreed.", phonemes=True)
     assert text == (
-        "Washington, [[ sˌiːʲˌɛnˈɛn ]]: The [[ ˌɛfbˌiːʲˈaɪ ]] said the [[ jˌuːˈɛs ]] Senate agreed."
+        "Washington, [[ sˌiːʲˌɛnˈɛn: ]] The [[ ˌɛfbˌiːʲˈaɪ ]] said the [[ jˌuːˈɛs ]] Senate agreed."
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "ready"),
+    [
+        ("Washington, [[ sˌiːʲˌɛnˈɛn ]]: A", "Washington, [[ sˌiːʲˌɛnˈɛn: ]] A"),
+        ("in [[ kˈiːv ]], and", "in [[ kˈiːv, ]] and"),
+        ("met in [[ kˈiːv ]]?", "met in [[ kˈiːv? ]]"),
+        ("as “[[ kˈiːv ]].” Then", "as “ [[ kˈiːv. ]] Then"),
+        ("the [[ jˌuːˈɛs ]]-led talks", "the [[ jˌuːˈɛs ]] led talks"),
+        ("the [[ kˈiːv ]]—and", "the [[ kˈiːv, ]] and"),
+        ("the [[ kˈiːv ]]’s mayor", "the [[ kˈiːvz ]] mayor"),
+        ("in ([[ kˈiːv ]]) is", "in ( [[ kˈiːv ]] is"),
+        ("both [[ kˈiːv ]] [[ ɡˈɑːzə ]] and", "both [[ kˈiːv ]] [[ ɡˈɑːzə ]] and"),
+    ],
+)
+def test_punctuation_next_to_phonemes_goes_where_piper_keeps_it(given, ready):
+    assert piper_ready(given) == ready
+    assert piper_ready(ready) == ready
+
+
+def test_piper_neither_reads_out_nor_loses_the_punctuation_after_phonemes():
+    """Piper's front end reads `]]:` as "colon" and drops `]],` with its space ("Keevand")."""
+    from narrate.voice.engines import get_engine
+
+    voice = get_engine("piper").load()
+    said = "".join(
+        "".join(sentence)
+        for sentence in voice.phonemize(
+            normalize("WASHINGTON (CNN) — Kyiv, Odesa and the U.S. agreed?", phonemes=True)
+        )
+    )
+    assert "kˈoʊlən" not in said  # "colon"
+    assert "ɛn: " in said and "kˈiːv, " in said and said.endswith("?")
 
 
 def test_a_dateline_can_be_left_out():

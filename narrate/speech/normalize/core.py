@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .phonemes import as_phonemes, spelled_as_phonemes
+from .phonemes import as_phonemes, piper_ready, spelled_as_phonemes
 
 # A handler returns the spoken form, or (spoken form, IPA) where phonemes can say it better
 # (engines that read them get the IPA: see render), or None to decline the match.
@@ -89,7 +89,8 @@ class Text:
     def render(self, phonemes: bool = False) -> str:
         """Join the pieces, keeping spoken words apart from neighbouring letters and digits.
         With PHONEMES (an engine that reads IPA), rewrites say their IPA as `[[ … ]]` and
-        spelled initialisms are given as phonemes too."""
+        spelled initialisms are given as phonemes too, and the punctuation around each block is
+        placed where Piper's front end keeps it (see piper_ready)."""
         out: list[str] = []
         previous = ""
         for piece in self.pieces:
@@ -107,7 +108,8 @@ class Text:
                 out.append(" ")
             out.append(chunk)
             previous = chunk
-        return tidy("".join(out))
+        text = tidy("".join(out))
+        return piper_ready(text) if phonemes else text
 
     def changes(self, phonemes: bool = False) -> list[Change]:
         return [

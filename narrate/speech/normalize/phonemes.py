@@ -61,3 +61,40 @@ def as_phonemes(ipa: str) -> str:
 def spelled_as_phonemes(spoken: str) -> str:
     """SPOKEN with every spelled initialism in it given as Piper phonemes."""
     return LETTER_RUN.sub(lambda m: as_phonemes(letters_ipa(m.group(0))), spoken)
+
+
+# Piper's front end phonemises the text between `[[ … ]]` blocks piece by piece, so what
+# touches a block goes wrong: punctuation just after it is read aloud (`]]:` → "colon") or
+# dropped with the space after it (`]], and` → "Keevand": no pause, a glued word), a final
+# `]].` or `]]?` loses its stop and its question, and a block written against a quote or a
+# hyphen is glued to the word before or after. Piper's phoneme map has the pauses
+# (, . ; : ! ?), so they go inside the block; other marks there are silent and become a space.
+PAUSES = ",.;:!?"
+AFTER_BLOCK = re.compile(r"\s*\]\](?P<marks>[^\w\s\[\]]*)(?P<possessive>(?<=['’])s\b)?")
+
+
+def piper_ready(text: str) -> str:
+    """TEXT with its `[[ … ]]` blocks made safe for Piper's front end: the pauses written
+    after a block moved inside it (a dash a comma), a possessive 's said with the block, and
+    a space on both sides of every block."""
+
+    def close(m: re.Match[str]) -> str:
+        marks = m.group("marks")
+        if m.group("possessive"):
+            marks = marks[:-1]
+            # the block's last phoneme decides the ending: done on the IPA just before
+        kept = "".join(ch for ch in marks if ch in PAUSES)
+        if not kept and any(ch in "—–" for ch in marks):
+            kept = ","
+        if "…" in marks and not kept:
+            kept = "."
+        return kept + (" ]]s" if m.group("possessive") else " ]]")
+
+    text = AFTER_BLOCK.sub(close, text)
+    text = re.sub(
+        r"\[\[ (?P<ipa>[^\]]*?)(?P<kept>[,.;:!?]*) \]\]s",
+        lambda m: f"[[ {possessive(m.group('ipa'))}{m.group('kept')} ]]",
+        text,
+    )
+    text = re.sub(r"(?<=\S)\[\[", " [[", text)
+    return re.sub(r"\]\](?=\S)", "]] ", text)
