@@ -183,7 +183,7 @@ def test_a_sentence_garbled_on_its_first_take_is_respoken_and_the_good_take_kept
     assert report.summary() == "4 sentences checked, 1 re-spoken, 0 still doubtful"
 
 
-def test_consecutive_sentences_are_heard_together_and_retakes_alone():
+def test_consecutive_sentences_are_heard_together_and_so_are_their_retakes():
     script = build_script(story("One came. Two came. Three came. Four came."), outro=False)
     listener = PayloadListener()
     _, report = run(script, TakesEngine(garble={"Three": 1}), listener)
@@ -191,6 +191,18 @@ def test_consecutive_sentences_are_heard_together_and_retakes_alone():
     assert listener.calls == 2  # the first takes in one window, the re-take in another
     assert [c.score for c in report.checks] == [1.0] * 5
     assert report.checks[3].scores == [0.0, 1.0]
+
+
+def test_retakes_are_heard_in_rounds_one_window_a_round():
+    script = build_script(story("One came. Two came. Three came. Four came."), outro=False)
+    listener = PayloadListener()
+    engine = TakesEngine(garble={"Two": 1, "Four": 2})
+    clips, report = run(script, engine, listener)
+    # first takes together; round one re-takes Two and Four together; round two Four alone
+    assert (listener.calls, listener.heard) == (3, 8)
+    assert [c.scores for c in report.checks[1:]] == [[1.0], [0.0, 1.0], [1.0], [0.0, 0.0, 1.0]]
+    assert [c.take for c in report.checks[1:]] == ["first", "new noise", "first", "slower"]
+    assert payload(clips[4]) == {"said": "Four came.", "take": 3, "pace": 1.2}
 
 
 def test_a_group_is_cut_at_its_length_in_seconds(monkeypatch):

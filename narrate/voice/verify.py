@@ -261,12 +261,13 @@ def settle_group(
     """Hear the takes of GROUP that have no verdict yet (together), re-speak those heard
     wrong, and give each sentence its kept clip and verdict, in order."""
     to_hear = [(index, take) for index, take in group if take.verdict is None]
-    references = {index: comparable_words(sentences[index].heard_as) for index, _ in to_hear}
-    shares: dict[int, list[str]] = {}
+    attempts = {
+        index: Attempt(comparable_words(sentences[index].heard_as), take.clip)
+        for index, take in to_hear
+    }
     if to_hear:
-        heard = heard_words(listener.hear(joined([take.clip for _, take in to_hear])))
-        parts = split_heard(list(references.values()), heard) if len(to_hear) > 1 else [heard]
-        shares = dict(zip(references, parts, strict=True))
+        hear_together(listener, [(attempts[index], take.clip, "first") for index, take in to_hear])
+    respeak([(sentences[index], attempts[index]) for index, _ in to_hear], engine, listener, report)
     settled = []
     for index, take in group:
         sentence = sentences[index]
@@ -285,53 +286,87 @@ def settle_group(
             )
             settled.append((take.clip, check))
             continue
-        clip, check = respeak(
-            index, sentence, references[index], take.clip, shares[index], engine, listener, report
+        attempt = attempts[index]
+        check = Check(
+            index,
+            sentence.written,
+            sentence.heard_as,
+            " ".join(attempt.heard),
+            round(attempt.score, 3),
+            len(attempt.scores),
+            attempt.take,
+            attempt.score < report.threshold,
+            attempt.scores,
         )
         if cache is not None:
-            cache.put(keys[index], clip, verdict_of(check, report, listener.identity()))
-        settled.append((clip, check))
+            cache.put(keys[index], attempt.clip, verdict_of(check, report, listener.identity()))
+        settled.append((attempt.clip, check))
     return settled
 
 
+@dataclass
+class Attempt:
+    """One sentence being checked: its comparable words and the best take so far."""
+
+    reference: list[str]
+    clip: Clip
+    score: float = -1.0
+    heard: list[str] = field(default_factory=list)
+    take: str = "first"
+    scores: list[float] = field(default_factory=list)  # of every take heard, in order
+
+    def heard_take(self, clip: Clip, heard: list[str], name: str) -> None:
+        score = words_score(self.reference, heard)
+        self.scores.append(round(score, 3))
+        if score > self.score:
+            self.score, self.clip, self.heard, self.take = score, clip, heard, name
+
+
+def hear_together(listener: Hearer, takes: list[tuple[Attempt, Clip, str]]) -> None:
+    """Hear TAKES (attempt, clip, take name) in one window of the recogniser, the heard words
+    shared out among them by lining them up with their references."""
+    heard = heard_words(listener.hear(joined([clip for _, clip, _ in takes])))
+    if len(takes) > 1:
+        parts = split_heard([attempt.reference for attempt, _, _ in takes], heard)
+    else:
+        parts = [heard]
+    for (attempt, clip, name), part in zip(takes, parts, strict=True):
+        attempt.heard_take(clip, part, name)
+
+
 def respeak(
-    index: int,
-    sentence: Sentence,
-    reference: list[str],
-    clip: Clip,
-    heard: list[str],
+    attempts: list[tuple[Sentence, Attempt]],
     engine: Engine,
     listener: Hearer,
     report: VerifyReport,
-) -> tuple[Clip, Check]:
-    """The best take of SENTENCE (REFERENCE: its comparable words): CLIP (its first, in which
-    HEARD was heard), or when that scores below the threshold, the best of its re-takes
-    (stopping at the first good one)."""
-    best = (words_score(reference, heard), clip, heard, "first")
-    scores = [round(best[0], 3)]
-    if best[0] < report.threshold:
-        for name, text, pace in retakes(engine, sentence, report.tries):
-            retake = speak(engine, text, pace)
-            words = heard_words(listener.hear(retake))
-            score = words_score(reference, words)
-            scores.append(round(score, 3))
-            if score > best[0]:
-                best = (score, retake, words, name)
-            if best[0] >= report.threshold:
-                break
-    score, kept, words, name = best
-    check = Check(
-        index,
-        sentence.written,
-        sentence.heard_as,
-        " ".join(words),
-        round(score, 3),
-        len(scores),
-        name,
-        score < report.threshold,
-        scores,
-    )
-    return kept, check
+) -> None:
+    """Re-take every sentence of ATTEMPTS heard below the threshold, in rounds: each round
+    speaks the next re-take of every sentence still below it and hears them together (one
+    recogniser window for the round, not one a take), until each is good or out of tries;
+    the best take is kept."""
+    plans = {
+        id(attempt): retakes(engine, sentence, report.tries)
+        for sentence, attempt in attempts
+        if attempt.score < report.threshold
+    }
+    turn = 0
+    while True:
+        due = [
+            (attempt, plans[id(attempt)][turn])
+            for _, attempt in attempts
+            if attempt.score < report.threshold and turn < len(plans.get(id(attempt), ()))
+        ]
+        if not due:
+            return
+        batch: list[tuple[Attempt, Clip, str]] = []
+        for attempt, (name, text, pace) in due:
+            clip = speak(engine, text, pace)
+            if batch and sum(c.duration + GAP_S for _, c, _ in batch) + clip.duration > GROUP_S:
+                hear_together(listener, batch)
+                batch = []
+            batch.append((attempt, clip, name))
+        hear_together(listener, batch)
+        turn += 1
 
 
 def verdict_of(check: Check, report: VerifyReport, heard_by: str) -> dict[str, object]:
