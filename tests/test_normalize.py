@@ -3,6 +3,7 @@
 import pytest
 
 from narrate.speech.normalize import normalize, normalize_with_changes
+from narrate.speech.normalize.syllables import pronounceable
 
 
 def cases(text: str) -> list[tuple[str, str]]:
@@ -297,10 +298,32 @@ def test_long_unformatted_numbers_are_read_digit_by_digit():
         ("KFSM and WUSA reported it.", "K F S M and W U S A reported it."),
         ("The NATO summit and the IAEA report.", "The Nato summit and the I A E A report."),
         ("A WASHINGTON POST report said so.", "A Washington Post report said so."),
+        # a plural in lower case is an initialism's, even beside another word in capitals
+        ("Emscripten uses WASI APIs and CEOs.", "Emscripten uses Wasi A P I's and C E O's."),
+        ("The USPTO page and the GPIO pins.", "The U S P T O page and the G P I O pins."),
+        ("The ANZUS treaty and UNESCO.", "The Anzus treaty and Unesco."),
     ],
 )
 def test_capitals_are_read_by_evidence(written, spoken):
     assert normalize(written) == spoken
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["NATO", "UNESCO", "WASHINGTON", "QUIET", "SQUAD", "STRAIGHT", "MINSTREL", "DATASTORE",
+     "NATALIYA", "ANZUS", "KNOWS", "DOCTYPE", "CORS", "MYANMAR"],
+)  # fmt: skip
+def test_words_made_of_english_syllables_are_pronounceable(word):
+    assert pronounceable(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["USPTO", "GPIO", "NYPL", "NZETC", "WHATWG", "HAMR", "UFAA", "IDII", "JSTOR", "SPDY",
+     "HTML", "LVMH", "FBI", "NATO1", "Nato"],
+)  # fmt: skip
+def test_letters_that_no_english_syllables_make_are_not(word):
+    assert not pronounceable(word)
 
 
 @pytest.mark.parametrize(

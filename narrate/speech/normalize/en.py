@@ -60,6 +60,7 @@ from .numbers import (
     roman_value,
     year,
 )
+from .syllables import pronounceable
 
 # --- abbreviations and initials ---------------------------------------------------------
 
@@ -384,19 +385,6 @@ def _leftover_digits(m: re.Match[str]) -> str:
 
 # --- acronyms and symbols ----------------------------------------------------------------
 
-PRONOUNCEABLE = re.compile(
-    r"^(?:[BCDFGHJKLMNPQRSTVWXYZ]?[BCDFGHJKLMNPRSTVWZ]?[AEIOUY][AEIOUY]?"
-    r"(?:[BCDFGHJKLMNPQRSTVWXZ]{1,2}[AEIOUY][AEIOUY]?)*[BCDFGHJKLMNPQRSTVWXZ]{0,2})$"
-)
-# A longer word in capitals reads as a word when its letters do: vowels between clusters of
-# at most three consonants ("WASHINGTON", "QUIET"; "QU" counts as one consonant).
-ONSET = (
-    r"(?:SPR|SPL|STR|SCR|SHR|SQU|THR|CHR|PHR|SCH|[BCDFGPT][LR]|[CSTPW]H|S[CKLMNPTW]|KN|TW|DW|QU|"
-    r"[BCDFGHJKLMNPQRSTVWXZ])?"
-)
-WORDLIKE = re.compile(
-    r"^" + ONSET + r"(?:[AEIOUY]{1,3}(?:QU|[BCDFGHJKLMNPQRSTVWXZ]){1,3})*[AEIOUY]{0,3}$"
-)
 CALL_LETTERS = re.compile(r"^[KW][A-Z]{3}$")  # US broadcast stations: KFSM, WUSA
 
 
@@ -414,12 +402,9 @@ def is_english_word(stem: str) -> bool:
 
 
 def reads_as_word(stem: str) -> bool:
-    """Whether an unknown word in capitals can be read as a word rather than spelled."""
-    if len(stem) < 4 or not re.search(r"[AEIOUY]", stem):
-        return False
-    if PRONOUNCEABLE.match(stem):
-        return True
-    return len(stem) >= 5 and bool(WORDLIKE.match(stem))
+    """Whether an unknown word in capitals can be read as a word rather than spelled: made
+    of English syllables (see syllables.py)."""
+    return pronounceable(stem)
 
 
 @lru_cache(maxsize=4096)
@@ -451,6 +436,7 @@ US_AS_COUNTRY_AFTER = re.compile(
 
 
 CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]*[A-Z]")
+PLURAL_INITIALISM = re.compile(r"[A-Z]{2,}s")  # a plural s in lower case: no shouted word
 
 
 def in_capital_run(m: re.Match[str]) -> bool:
@@ -473,6 +459,8 @@ def make_acronym_handler(shouting: bool):
                 or not before(m).strip()
             )
             return "U S" if country else "us"
+        if PLURAL_INITIALISM.fullmatch(word):  # "APIs", "CEOs": letters with a plural s
+            return speak_acronym(word, False)
         local = not shouting and in_capital_run(m) and word not in tables.acronyms_as_letters()
         spoken = speak_acronym(word, shouting or local)
         if spoken is None and (shouting or local):
