@@ -228,6 +228,8 @@ def share_out(sentences: list[dict], heard: str) -> list[str]:
 
 
 def report(sentences: list[dict]) -> None:
+    from asr_bench import misheard
+
     from narrate.voice.listen import comparable_words, word_errors
 
     renderings = len(sentences[0]["heard"]["before"]) if sentences else 0
@@ -272,17 +274,6 @@ def report(sentences: list[dict]) -> None:
     for way in WAYS:
         common = ", ".join(f"{word} ×{count}" for word, count in lost[way].most_common(12))
         print(f"most often misheard ({way}): {common}")
-
-
-def misheard(reference: list[str], heard: list[str]) -> list[str]:
-    from difflib import SequenceMatcher
-
-    out = []
-    matcher = SequenceMatcher(a=reference, b=heard, autojunk=False)
-    for op, a1, a2, _b1, _b2 in matcher.get_opcodes():
-        if op in ("replace", "delete"):
-            out.extend(reference[a1:a2])
-    return out
 
 
 def main() -> None:

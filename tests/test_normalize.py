@@ -301,6 +301,7 @@ def test_long_unformatted_numbers_are_read_digit_by_digit():
         # a plural in lower case is an initialism's, even beside another word in capitals
         ("Emscripten uses WASI APIs and CEOs.", "Emscripten uses Wasi A P I's and C E O's."),
         ("The USPTO page and the GPIO pins.", "The U S P T O page and the G P I O pins."),
+        ("The LVMH CEO spoke.", "The L V M H C E O spoke."),  # no syllables: no shouted word
         ("The ANZUS treaty and UNESCO.", "The Anzus treaty and Unesco."),
     ],
 )

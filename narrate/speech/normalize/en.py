@@ -461,7 +461,12 @@ def make_acronym_handler(shouting: bool):
             return "U S" if country else "us"
         if PLURAL_INITIALISM.fullmatch(word):  # "APIs", "CEOs": letters with a plural s
             return speak_acronym(word, False)
-        local = not shouting and in_capital_run(m) and word not in tables.acronyms_as_letters()
+        local = (
+            not shouting
+            and in_capital_run(m)
+            and word not in tables.acronyms_as_letters()
+            and (len(word) < 4 or reads_as_word(word))  # "LVMH CEO" is no shouted word
+        )
         spoken = speak_acronym(word, shouting or local)
         if spoken is None and (shouting or local):
             return word.capitalize() if local else (word.lower() if word != "I" else None)
