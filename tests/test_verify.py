@@ -205,6 +205,25 @@ def test_retakes_are_heard_in_rounds_one_window_a_round():
     assert payload(clips[4]) == {"said": "Four came.", "take": 3, "pace": 1.2}
 
 
+def test_a_retake_shares_the_next_window_with_the_first_takes_after_it(monkeypatch):
+    from narrate.voice import verify as verify_module
+
+    monkeypatch.setattr(verify_module, "GROUP_SENTENCES", 2)
+    script = build_script(story("One came. Two came. Three came."), outro=False)
+    listener = PayloadListener()
+    clips, report = run(script, TakesEngine(garble={"One": 1}), listener)
+    # [title, One] → One re-spoken; [One again, Two]; [Three]: three windows, not four
+    assert (listener.calls, listener.heard) == (3, 5)
+    assert [payload(clip)["said"] for clip in clips] == [
+        "Test.",
+        "One came.",
+        "Two came.",
+        "Three came.",
+    ]
+    assert [c.index for c in report.checks] == [0, 1, 2, 3]  # in reading order
+    assert report.checks[1].scores == [0.0, 1.0]
+
+
 def test_a_group_is_cut_at_its_length_in_seconds(monkeypatch):
     from narrate.voice import verify as verify_module
 

@@ -170,38 +170,30 @@ def verified_clips(
     each verdict is added to REPORT.
 
     First takes are spoken ahead on a thread (or by VOICES' processes, when there are enough
-    sentences to share out) while the takes before them are heard here. Consecutive
-    sentences are heard together, up to GROUP_S seconds of audio: the recogniser hears 30 s
-    windows, and one window for three sentences costs little more than one for one. What it
-    heard is shared out among them by lining it up with their words. Re-takes are heard
-    one by one."""
+    sentences to share out) while the takes before them are heard here. Takes are heard
+    together, a window of the recogniser at a time (up to GROUP_S seconds of audio: the
+    recogniser hears 30 s windows, and one window for three sentences costs little more than
+    one for one); what it heard is shared out among them by lining it up with their words. A
+    sentence heard below the threshold is spoken again at once and its re-take goes first into
+    the next window, beside the first takes that follow it."""
     sentences = script.sentences
     heard_by = listener.identity()
     texts = [engine_text(s.spoken) for s in sentences]
     identity = engine.identity()
     keys = [cache.key(identity, text) if cache else "" for text in texts]
     takes = first_takes(texts, keys, engine, report, heard_by, cache, voices)
-    upcoming = iter(range(len(sentences)))
+    checker = Checker(sentences, keys, engine, listener, report, cache)
     try:
-        while True:
-            group: list[tuple[int, Take]] = []
-            seconds = 0.0
-            for index in upcoming:
-                take = next(takes)
-                group.append((index, take))
-                if take.verdict is None:
-                    seconds += take.clip.duration
-                if seconds >= GROUP_S or len(group) >= GROUP_SENTENCES:
-                    break
-            if not group:
-                return
-            settled = settle_group(group, sentences, keys, engine, listener, report, cache)
-            for clip, check in settled:
-                report.checks.append(check)
-                if progress:
-                    progress(1)
-                yield clip
+        for index in range(len(sentences)):
+            checker.add(index, next(takes))
+            while checker.window_is_full():
+                checker.hear_window()
+            yield from checker.settled(progress)
+        while checker.waiting():
+            checker.hear_window()
+            yield from checker.settled(progress)
     finally:
+        checker.close()
         takes.close()
 
 
@@ -249,67 +241,15 @@ def first_takes(
         speaker.shutdown(wait=True, cancel_futures=True)
 
 
-def settle_group(
-    group: list[tuple[int, Take]],
-    sentences: list[Sentence],
-    keys: list[str],
-    engine: Engine,
-    listener: Hearer,
-    report: VerifyReport,
-    cache: SegmentCache | None,
-) -> list[tuple[Clip, Check]]:
-    """Hear the takes of GROUP that have no verdict yet (together), re-speak those heard
-    wrong, and give each sentence its kept clip and verdict, in order."""
-    to_hear = [(index, take) for index, take in group if take.verdict is None]
-    attempts = {
-        index: Attempt(comparable_words(sentences[index].heard_as), take.clip)
-        for index, take in to_hear
-    }
-    if to_hear:
-        hear_together(listener, [(attempts[index], take.clip, "first") for index, take in to_hear])
-    respeak([(sentences[index], attempts[index]) for index, _ in to_hear], engine, listener, report)
-    settled = []
-    for index, take in group:
-        sentence = sentences[index]
-        if take.verdict is not None:
-            score = float(take.verdict["score"])
-            heard_text = str(take.verdict.get("heard", ""))
-            check = Check(
-                index,
-                sentence.written,
-                sentence.heard_as,
-                heard_text,
-                score,
-                0,
-                "cached",
-                score < report.threshold,
-            )
-            settled.append((take.clip, check))
-            continue
-        attempt = attempts[index]
-        check = Check(
-            index,
-            sentence.written,
-            sentence.heard_as,
-            " ".join(attempt.heard),
-            round(attempt.score, 3),
-            len(attempt.scores),
-            attempt.take,
-            attempt.score < report.threshold,
-            attempt.scores,
-        )
-        if cache is not None:
-            cache.put(keys[index], attempt.clip, verdict_of(check, report, listener.identity()))
-        settled.append((attempt.clip, check))
-    return settled
-
-
 @dataclass
 class Attempt:
-    """One sentence being checked: its comparable words and the best take so far."""
+    """One sentence being checked: its comparable words, the best take so far, and the
+    re-takes it has left."""
 
+    index: int
     reference: list[str]
     clip: Clip
+    plan: list[tuple[str, str, float]]  # re-takes still to try: (name, engine text, pace)
     score: float = -1.0
     heard: list[str] = field(default_factory=list)
     take: str = "first"
@@ -322,51 +262,132 @@ class Attempt:
             self.score, self.clip, self.heard, self.take = score, clip, heard, name
 
 
-def hear_together(listener: Hearer, takes: list[tuple[Attempt, Clip, str]]) -> None:
-    """Hear TAKES (attempt, clip, take name) in one window of the recogniser, the heard words
-    shared out among them by lining them up with their references."""
-    heard = heard_words(listener.hear(joined([clip for _, clip, _ in takes])))
-    if len(takes) > 1:
-        parts = split_heard([attempt.reference for attempt, _, _ in takes], heard)
-    else:
-        parts = [heard]
-    for (attempt, clip, name), part in zip(takes, parts, strict=True):
-        attempt.heard_take(clip, part, name)
+class Checker:
+    """The takes waiting to be heard, the sentences being checked, and those settled."""
 
+    def __init__(
+        self,
+        sentences: list[Sentence],
+        keys: list[str],
+        engine: Engine,
+        listener: Hearer,
+        report: VerifyReport,
+        cache: SegmentCache | None,
+    ) -> None:
+        self.sentences, self.keys, self.engine = sentences, keys, engine
+        self.listener, self.report, self.cache = listener, report, cache
+        self.queue: deque[tuple[Attempt, Clip, str]] = deque()  # takes to hear, in order
+        self.speaking: list[tuple[Attempt, Future[Clip], str]] = []  # re-takes on the thread
+        self.speaker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate-retake")
+        self.open: dict[int, Attempt] = {}  # sentences heard or waiting, not yet settled
+        self.done: dict[int, tuple[Clip, Check]] = {}
+        self.next_out = 0  # the next sentence to give out, in reading order
 
-def respeak(
-    attempts: list[tuple[Sentence, Attempt]],
-    engine: Engine,
-    listener: Hearer,
-    report: VerifyReport,
-) -> None:
-    """Re-take every sentence of ATTEMPTS heard below the threshold, in rounds: each round
-    speaks the next re-take of every sentence still below it and hears them together (one
-    recogniser window for the round, not one a take), until each is good or out of tries;
-    the best take is kept."""
-    plans = {
-        id(attempt): retakes(engine, sentence, report.tries)
-        for sentence, attempt in attempts
-        if attempt.score < report.threshold
-    }
-    turn = 0
-    while True:
-        due = [
-            (attempt, plans[id(attempt)][turn])
-            for _, attempt in attempts
-            if attempt.score < report.threshold and turn < len(plans.get(id(attempt), ()))
-        ]
-        if not due:
+    def add(self, index: int, take: Take) -> None:
+        """A sentence's first take: settled by its cached verdict, or queued to be heard."""
+        sentence = self.sentences[index]
+        if take.verdict is not None:
+            score = float(take.verdict["score"])
+            check = Check(
+                index,
+                sentence.written,
+                sentence.heard_as,
+                str(take.verdict.get("heard", "")),
+                score,
+                0,
+                "cached",
+                score < self.report.threshold,
+            )
+            self.done[index] = (take.clip, check)
             return
-        batch: list[tuple[Attempt, Clip, str]] = []
-        for attempt, (name, text, pace) in due:
-            clip = speak(engine, text, pace)
-            if batch and sum(c.duration + GAP_S for _, c, _ in batch) + clip.duration > GROUP_S:
-                hear_together(listener, batch)
-                batch = []
-            batch.append((attempt, clip, name))
-        hear_together(listener, batch)
-        turn += 1
+        plan = retakes(self.engine, sentence, self.report.tries)
+        attempt = Attempt(index, comparable_words(sentence.heard_as), take.clip, plan)
+        self.open[index] = attempt
+        self.queue.append((attempt, take.clip, "first"))
+
+    def close(self) -> None:
+        self.speaker.shutdown(wait=True, cancel_futures=True)
+
+    def collect(self, wait: bool = False) -> None:
+        """Move the re-takes that have been spoken to the head of the queue, earliest
+        sentence first (WAIT: all of them, when nothing else is left to hear)."""
+        if wait:
+            for _, future, _ in self.speaking:
+                future.result()
+        ready = [item for item in self.speaking if item[1].done()]
+        self.speaking = [item for item in self.speaking if not item[1].done()]
+        for attempt, future, name in reversed(ready):
+            self.queue.appendleft((attempt, future.result(), name))
+
+    def queued_s(self) -> float:
+        return sum(clip.duration + GAP_S for _, clip, _ in self.queue)
+
+    def window_is_full(self) -> bool:
+        self.collect()
+        return len(self.queue) >= GROUP_SENTENCES or self.queued_s() >= GROUP_S
+
+    def waiting(self) -> bool:
+        return bool(self.queue or self.speaking)
+
+    def hear_window(self) -> None:
+        """Hear the takes at the head of the queue that fit one window, together; have the
+        next re-take of each sentence still below the threshold spoken on a thread (it goes
+        to the head of the queue when it is ready) and settle the others."""
+        self.collect(wait=not self.queue)
+        window: list[tuple[Attempt, Clip, str]] = []
+        seconds = 0.0
+        while self.queue and len(window) < GROUP_SENTENCES:
+            length = self.queue[0][1].duration + GAP_S
+            if window and seconds + length > GROUP_S:
+                break
+            window.append(self.queue.popleft())
+            seconds += length
+        heard = heard_words(self.listener.hear(joined([clip for _, clip, _ in window])))
+        if len(window) > 1:
+            parts = split_heard([attempt.reference for attempt, _, _ in window], heard)
+        else:
+            parts = [heard]
+        retaken = []
+        for (attempt, clip, name), part in zip(window, parts, strict=True):
+            attempt.heard_take(clip, part, name)
+            if attempt.score < self.report.threshold and attempt.plan:
+                retaken.append(attempt)
+            else:
+                self.settle(attempt)
+        for attempt in retaken:
+            name, text, pace = attempt.plan.pop(0)
+            future = self.speaker.submit(speak, self.engine, text, pace)
+            self.speaking.append((attempt, future, name))
+        self.speaking.sort(key=lambda item: item[0].index)
+
+    def settle(self, attempt: Attempt) -> None:
+        sentence = self.sentences[attempt.index]
+        check = Check(
+            attempt.index,
+            sentence.written,
+            sentence.heard_as,
+            " ".join(attempt.heard),
+            round(attempt.score, 3),
+            len(attempt.scores),
+            attempt.take,
+            attempt.score < self.report.threshold,
+            attempt.scores,
+        )
+        if self.cache is not None:
+            verdict = verdict_of(check, self.report, self.listener.identity())
+            self.cache.put(self.keys[attempt.index], attempt.clip, verdict)
+        del self.open[attempt.index]
+        self.done[attempt.index] = (attempt.clip, check)
+
+    def settled(self, progress: Callable[[int], None] | None) -> Iterator[Clip]:
+        """The clips of the settled sentences that come next in reading order."""
+        while self.next_out in self.done:
+            clip, check = self.done.pop(self.next_out)
+            self.report.checks.append(check)
+            self.next_out += 1
+            if progress:
+                progress(1)
+            yield clip
 
 
 def verdict_of(check: Check, report: VerifyReport, heard_by: str) -> dict[str, object]:
