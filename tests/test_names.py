@@ -123,6 +123,7 @@ def test_spelled_letters_become_phonemes_and_words_do_not():
         ("the [[ kˈiːv ]]’s mayor", "the [[ kˈiːvz ]] mayor"),
         ("in ([[ kˈiːv ]]) is", "in ( [[ kˈiːv ]] is"),
         ("both [[ kˈiːv ]] [[ ɡˈɑːzə ]] and", "both [[ kˈiːv ]] [[ ɡˈɑːzə ]] and"),
+        ("factions. [[[ ˌɛmpˈiː ]] three]", "factions. [[ ˌɛmpˈiː ]] three"),  # "[MP3]"
     ],
 )
 def test_punctuation_next_to_phonemes_goes_where_piper_keeps_it(given, ready):

@@ -70,13 +70,15 @@ def spelled_as_phonemes(spoken: str) -> str:
 # hyphen is glued to the word before or after. Piper's phoneme map has the pauses
 # (, . ; : ! ?), so they go inside the block; other marks there are silent and become a space.
 PAUSES = ",.;:!?"
+BLOCK = re.compile(r"(\[\[ .*? \]\])")
 AFTER_BLOCK = re.compile(r"\s*\]\](?P<marks>[^\w\s\[\]]*)(?P<possessive>(?<=['’])s\b)?")
 
 
 def piper_ready(text: str) -> str:
     """TEXT with its `[[ … ]]` blocks made safe for Piper's front end: the pauses written
-    after a block moved inside it (a dash a comma), a possessive 's said with the block, and
-    a space on both sides of every block."""
+    after a block moved inside it (a dash a comma), a possessive 's said with the block, a
+    space on both sides of every block, and square brackets outside blocks (silent, but
+    "[[[" would put one inside) left out."""
 
     def close(m: re.Match[str]) -> str:
         marks = m.group("marks")
@@ -90,6 +92,9 @@ def piper_ready(text: str) -> str:
             kept = "."
         return kept + (" ]]s" if m.group("possessive") else " ]]")
 
+    parts = BLOCK.split(text)  # odd parts are blocks; a bracket outside one is silent
+    parts[::2] = [re.sub(r"[\[\]]", " ", part) for part in parts[::2]]
+    text = re.sub(r"  +", " ", "".join(parts)).strip()
     text = AFTER_BLOCK.sub(close, text)
     text = re.sub(
         r"\[\[ (?P<ipa>[^\]]*?)(?P<kept>[,.;:!?]*) \]\]s",
