@@ -279,7 +279,6 @@ class Checker:
         self.queue: deque[tuple[Attempt, Clip, str]] = deque()  # takes to hear, in order
         self.speaking: list[tuple[Attempt, Future[Clip], str]] = []  # re-takes on the thread
         self.speaker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="narrate-retake")
-        self.open: dict[int, Attempt] = {}  # sentences heard or waiting, not yet settled
         self.done: dict[int, tuple[Clip, Check]] = {}
         self.next_out = 0  # the next sentence to give out, in reading order
 
@@ -302,7 +301,6 @@ class Checker:
             return
         plan = retakes(self.engine, sentence, self.report.tries)
         attempt = Attempt(index, comparable_words(sentence.heard_as), take.clip, plan)
-        self.open[index] = attempt
         self.queue.append((attempt, take.clip, "first"))
 
     def close(self) -> None:
@@ -314,8 +312,10 @@ class Checker:
         if wait:
             for _, future, _ in self.speaking:
                 future.result()
-        ready = [item for item in self.speaking if item[1].done()]
-        self.speaking = [item for item in self.speaking if not item[1].done()]
+        ready, still = [], []
+        for item in self.speaking:  # one look at each: a re-take may finish meanwhile
+            (ready if item[1].done() else still).append(item)
+        self.speaking = still
         for attempt, future, name in reversed(ready):
             self.queue.appendleft((attempt, future.result(), name))
 
@@ -376,7 +376,6 @@ class Checker:
         if self.cache is not None:
             verdict = verdict_of(check, self.report, self.listener.identity())
             self.cache.put(self.keys[attempt.index], attempt.clip, verdict)
-        del self.open[attempt.index]
         self.done[attempt.index] = (attempt.clip, check)
 
     def settled(self, progress: Callable[[int], None] | None) -> Iterator[Clip]:

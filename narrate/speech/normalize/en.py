@@ -401,12 +401,6 @@ def is_english_word(stem: str) -> bool:
     return stem.lower() in english_words()
 
 
-def reads_as_word(stem: str) -> bool:
-    """Whether an unknown word in capitals can be read as a word rather than spelled: made
-    of English syllables (see syllables.py)."""
-    return pronounceable(stem)
-
-
 @lru_cache(maxsize=4096)
 def speak_acronym(word: str, shouting: bool) -> str | None:
     known_words = tables.acronyms_as_words()
@@ -421,7 +415,7 @@ def speak_acronym(word: str, shouting: bool) -> str | None:
         return None  # a shouted headline: an ordinary word in capitals
     if CALL_LETTERS.match(stem) and not is_english_word(stem):
         return letters(stem) + ("'s" if plural else "")  # spelled, however they look
-    if reads_as_word(stem):
+    if pronounceable(stem):  # made of English syllables (syllables.py)
         return stem.capitalize() + ("s" if plural else "")
     return letters(stem) + ("'s" if plural else "")
 
@@ -465,7 +459,7 @@ def make_acronym_handler(shouting: bool):
             not shouting
             and in_capital_run(m)
             and word not in tables.acronyms_as_letters()
-            and (len(word) < 4 or reads_as_word(word))  # "LVMH CEO" is no shouted word
+            and (len(word) < 4 or pronounceable(word))  # "LVMH CEO" is no shouted word
         )
         spoken = speak_acronym(word, shouting or local)
         if spoken is None and (shouting or local):

@@ -83,8 +83,7 @@ def piper_ready(text: str) -> str:
     def close(m: re.Match[str]) -> str:
         marks = m.group("marks")
         if m.group("possessive"):
-            marks = marks[:-1]
-            # the block's last phoneme decides the ending: done on the IPA just before
+            marks = marks[:-1]  # the apostrophe; the ending is put on the IPA below
         kept = "".join(ch for ch in marks if ch in PAUSES)
         if not kept and any(ch in "—–" for ch in marks):
             kept = ","
