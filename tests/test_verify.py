@@ -633,3 +633,65 @@ def test_feed_init_verify_is_kept_and_a_missing_extra_stops_add_in_one_line(tmp_
     assert not list((folder / "public" / "episodes").glob("*"))
     off = CliRunner().invoke(cli, ["feed", "add", str(folder), str(page), "--no-verify", "-q"])
     assert off.exit_code == 0, off.output
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"3"', "verify_tries must be a whole number"),
+        ("true", "verify_tries must be a whole number"),
+        ("2.5", "verify_tries must be a whole number"),
+        ("0", "verify_tries must be 1 to 10"),
+        ("11", "verify_tries must be 1 to 10"),
+        ("-1", "verify_tries must be 1 to 10"),
+    ],
+)
+def test_a_feed_verify_tries_setting_out_of_range_or_not_a_number_is_refused(
+    tmp_path, value, message
+):
+    from narrate.feed import init_feed
+    from narrate.feed.config import FeedConfig, FeedError, load_config
+
+    folder = tmp_path / "feed"
+    init_feed(
+        folder,
+        FeedConfig(title="T", author="A", email="a@example.com", base_url="http://127.0.0.1:9/p/"),
+    )
+    config = folder / "feed.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "verify_tries = 3" in text
+    config.write_text(text.replace("verify_tries = 3", f"verify_tries = {value}"), encoding="utf-8")
+    with pytest.raises(FeedError, match=message):
+        load_config(folder)
+
+
+def test_feed_verify_tries_from_init_reaches_the_verify_options(tmp_path):
+    from narrate.feed.config import load_config
+    from narrate.feed.episodes import feed_verify
+
+    folder = tmp_path / "feed"
+    init = CliRunner().invoke(
+        cli,
+        [
+            "feed",
+            "init",
+            str(folder),
+            "--title",
+            "T",
+            "--author",
+            "A",
+            "--email",
+            "a@example.com",
+            "--base-url",
+            "http://127.0.0.1:9/p/",
+            "--verify",
+            "--verify-tries",
+            "5",
+        ],
+    )
+    assert init.exit_code == 0, init.output
+    config = load_config(folder)
+    assert config.verify and config.verify_tries == 5
+    assert feed_verify(config).tries == 5
+    bad = CliRunner().invoke(cli, ["feed", "add", str(folder), "x.html", "--verify-tries", "0"])
+    assert bad.exit_code != 0 and "verify-tries" in bad.output

@@ -37,6 +37,11 @@ def narration_overrides(func: Any) -> Any:
                 help="Listen back to each sentence and re-speak what came out wrong (default: "
                 "off; needs pip install 'narrate[verify]').",
             ),
+            click.option(
+                "--verify-tries",
+                type=click.IntRange(1, 10),
+                help="With verify: re-takes at most for a sentence heard wrong (default: 3).",
+            ),
             click.option("--loudness", type=click.FloatRange(-40, -5), help="Target LUFS."),
             click.option("--bitrate", help="Audio bitrate, e.g. 64k."),
             click.option(
@@ -85,6 +90,7 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
         "lang": "lang",
         "datelines": "datelines",
         "verify": "verify",
+        "verify_tries": "verify_tries",
         "loudness": "loudness",
         "bitrate": "bitrate",
         "format_": "format",

@@ -43,7 +43,6 @@ from .episodes import (  # noqa: F401  (re-exported: the batch's public names)
     episode_files,
     episode_guid,
     excerpt,
-    feed_verify,
     listener_for,
     master_options,
     narrated_files,

@@ -63,6 +63,7 @@ class FeedConfig:
     lang: str = ""  # article language override; empty: each page's own
     datelines: bool = True  # read a story's opening dateline ("WASHINGTON (CNN) —")
     verify: bool = False  # listen back to each sentence and re-speak what came out wrong
+    verify_tries: int = 3  # with verify: re-takes at most for a sentence heard wrong
     cluster: str = ""  # a Dask scheduler's address to run batches on; empty: this machine
     loudness: float = -16.0
     bitrate: str = "64k"
@@ -88,10 +89,12 @@ class FeedConfig:
             expected = FIELD_TYPES[spec.name]
             if expected is float:
                 ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            elif expected is int:
+                ok = isinstance(value, int) and not isinstance(value, bool)
             else:
                 ok = isinstance(value, expected)
             if not ok:
-                kind = {str: "text", bool: "true or false", float: "a number"}[expected]
+                kind = KIND_NAMES[expected]
                 raise FeedError(f"{spec.name} must be {kind}, not {value!r}")
         for name in ("title", "author", "email", "base_url"):
             if not getattr(self, name).strip():
@@ -122,6 +125,8 @@ class FeedConfig:
             raise FeedError(f"out must name a folder, not {self.out!r}")
         if self.engine not in ENGINE_NAMES:
             raise FeedError(f"engine must be one of {', '.join(ENGINE_NAMES)}, not {self.engine!r}")
+        if not 1 <= self.verify_tries <= 10:
+            raise FeedError(f"verify_tries must be 1 to 10, not {self.verify_tries!r}")
         if not -40 <= self.loudness <= -5:
             raise FeedError(f"loudness must be between -40 and -5 LUFS, not {self.loudness!r}")
         rate = re.fullmatch(r"(\d{1,3})k", self.bitrate)
@@ -139,11 +144,13 @@ class FeedConfig:
 
 
 ENGINE_NAMES = ("piper", "espeak", "gtts")
+KIND_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 FIELD_TYPES: dict[str, type] = {
     "explicit": bool,
     "locked": bool,
     "datelines": bool,
     "verify": bool,
+    "verify_tries": int,
     "loudness": float,
 }
 FIELD_TYPES.update(
@@ -210,6 +217,7 @@ NARRATION_KEYS = (
     "lang",
     "datelines",
     "verify",
+    "verify_tries",
     "loudness",
     "bitrate",
     "format",

