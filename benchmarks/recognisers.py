@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import tempfile
 import wave
 from pathlib import Path
 from typing import Any
@@ -75,29 +74,59 @@ def sphinx_transcript(path: Path) -> str:
     return " ".join(heard)
 
 
+_MOONSHINE: Any = None
+
+
 def moonshine_base() -> Any:
     from moonshine_cpp import MoonshineModel
 
     return MoonshineModel(language="en", model_type="base")
 
 
-def moonshine_transcript(path: Path, model: Any, margin: float = 0.15) -> list[str]:
-    """Moonshine's transcript of a WAV file, one entry per sentence of the timed transcript
-    narrate wrote beside it (`NAME.transcript.json`)."""
+def _moonshine_file(path: str) -> str:
+    global _MOONSHINE
+    if _MOONSHINE is None:
+        _MOONSHINE = moonshine_base()
+    return _MOONSHINE.transcribe_wav(path).strip()
+
+
+def moonshine_pool(workers: int = 2) -> Any:
+    """Processes that each hear WAV files with Moonshine (`pool.submit(moonshine_file, path)`
+    or `pool.map`); Moonshine keeps to about one core, so the files of a benchmark are heard
+    side by side. Its runtime keeps memory for every length of clip it has heard (20 GB
+    after a few hundred sentences), so each process is replaced after FILES_PER_PROCESS."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=FILES_PER_PROCESS)
+
+
+FILES_PER_PROCESS = 40
+
+
+moonshine_file = _moonshine_file
+
+
+def write_wav16(path: Path, samples: Any) -> None:
+    """Float samples at 16 kHz as a 16-bit mono WAV file."""
     import numpy as np
 
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def sentence_clips(path: Path, folder: Path, margin: float = 0.15) -> list[Path]:
+    """The sentences of the WAV file PATH, cut at the timed transcript narrate wrote beside
+    it (`NAME.transcript.json`), as 16 kHz WAV files in FOLDER, in order."""
     cues = json.loads(path.with_name(path.stem + ".transcript.json").read_text())["segments"]
-    audio = np.clip(read_wav(path), -1, 1)
-    heard = []
-    with tempfile.TemporaryDirectory() as folder:
-        clip_path = Path(folder) / "clip.wav"
-        for cue in cues:
-            start = max(0, int((cue["startTime"] - margin) * 16000))
-            end = min(len(audio), int((cue["endTime"] + margin) * 16000))
-            with wave.open(str(clip_path), "wb") as clip:
-                clip.setnchannels(1)
-                clip.setsampwidth(2)
-                clip.setframerate(16000)
-                clip.writeframes((audio[start:end] * 32767).astype("<i2").tobytes())
-            heard.append(model.transcribe_wav(str(clip_path)).strip())
-    return heard
+    audio = read_wav(path)
+    clips = []
+    for number, cue in enumerate(cues):
+        start = max(0, int((cue["startTime"] - margin) * 16000))
+        end = min(len(audio), int((cue["endTime"] + margin) * 16000))
+        clip = folder / f"{path.stem}-{number:04d}.wav"
+        write_wav16(clip, audio[start:end])
+        clips.append(clip)
+    return clips

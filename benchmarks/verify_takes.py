@@ -1,7 +1,8 @@
 """Which take to keep: every sentence spoken several ways, heard by --verify's listener and
 judged by an independent ear; what each way of choosing would give.
 
-    python benchmarks/verify_takes.py [--samples FILE ...] [--takes 6] [--save FILE.json]
+    python benchmarks/verify_takes.py [--samples FILE ...] [--takes 6] [--limit N]
+                                      [--save FILE.json]
     python benchmarks/verify_takes.py --rescore FILE.json
 
 Needs `pip install 'narrate[verify]' moonshine-cpp` (see recognisers.py). Every sentence of
@@ -24,29 +25,36 @@ import json
 import statistics
 import sys
 import tempfile
-import wave
+from concurrent.futures import Future
 from pathlib import Path
 
-from recognisers import ROOT, moonshine_base
+from recognisers import ROOT, moonshine_file, moonshine_pool, write_wav16
 
 
-def judge_clip(model, clip, folder: Path) -> str:
-    """What Moonshine hears in CLIP (a narrate Clip)."""
-    import numpy as np
+def hear_with_confidence(listener, clip) -> tuple[str, list[float]]:
+    """What --verify's listener hears in CLIP (as --verify hears it), and how likely the
+    listener found each token of that text given the audio (Whisper's token probabilities
+    under forced alignment of what it heard)."""
+    from faster_whisper.audio import pad_or_trim
+    from faster_whisper.tokenizer import Tokenizer
 
     from narrate.voice.listen import to_listener_rate
 
-    path = folder / "take.wav"
-    samples = np.clip(to_listener_rate(clip), -1, 1)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes((samples * 32767).astype("<i2").tobytes())
-    return model.transcribe_wav(str(path)).strip()
+    heard = listener.hear(clip)
+    if not heard:
+        return heard, []
+    model = listener.load()
+    audio = to_listener_rate(clip)
+    features = model.feature_extractor(audio)[..., :-1]
+    frames = features.shape[-1]
+    encoded = model.encode(pad_or_trim(features))
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, "transcribe", "en")
+    tokens = tokenizer.encode(" " + heard)
+    [result] = model.model.align(encoded, tokenizer.sot_sequence, [tokens], frames)
+    return heard, [round(p, 4) for p in result.text_token_probs]
 
 
-def record(samples: list[Path], takes: int) -> list[dict]:
+def record(samples: list[Path], takes: int, folder: Path, limit: int) -> list[dict]:
     from narrate.pipeline import load_article
     from narrate.speech.script import SpeechOptions, build_script
     from narrate.voice.engines import get_engine
@@ -54,6 +62,7 @@ def record(samples: list[Path], takes: int) -> list[dict]:
         Listener,
         comparable_words,
         heard_words,
+        to_listener_rate,
         word_errors,
         words_score,
     )
@@ -62,12 +71,13 @@ def record(samples: list[Path], takes: int) -> list[dict]:
     from narrate.voice.verify import retakes
 
     engine = get_engine("piper", threads=1)
-    listener, judge = Listener(threads=1), moonshine_base()
+    listener = Listener(threads=1)
     sentences: list[dict] = []
-    with tempfile.TemporaryDirectory() as folder:
+    pending: list[tuple[dict, list[str], Future[str]]] = []
+    with moonshine_pool(1) as judge:  # the judge hears on the other core meanwhile
         for sample in samples:
             script = build_script(load_article(str(sample)), options=SpeechOptions(phonemes=True))
-            for number, sentence in enumerate(script.sentences):
+            for number, sentence in enumerate(script.sentences[:limit]):
                 reference = comparable_words(sentence.heard_as)
                 plan = [("first", engine_text(sentence.spoken), 1.0)]
                 plan += retakes(engine, sentence, takes - 1)
@@ -76,25 +86,27 @@ def record(samples: list[Path], takes: int) -> list[dict]:
                 row["takes"] = []
                 for name, text, pace in plan:
                     clip = speak(engine, text, pace)
-                    heard = listener.hear(clip)
-                    judged = judge_clip(judge, clip, Path(folder))
-                    row["takes"].append(
-                        {
-                            "take": name,
-                            "heard": heard,
-                            "score": round(words_score(reference, heard_words(heard)), 4),
-                            "judged": judged,
-                            "errors": word_errors(reference, heard_words(judged)),
-                        }
-                    )
+                    heard, probabilities = hear_with_confidence(listener, clip)
+                    path = folder / f"{len(pending):05d}.wav"
+                    write_wav16(path, to_listener_rate(clip))
+                    take = {
+                        "take": name,
+                        "heard": heard,
+                        "score": round(words_score(reference, heard_words(heard)), 4),
+                        "probabilities": probabilities,
+                    }
+                    pending.append((take, reference, judge.submit(moonshine_file, str(path))))
+                    row["takes"].append(take)
                 sentences.append(row)
                 print(
                     f"  {sample.name} {number}: listener "
-                    + " ".join(f"{t['score']:.2f}" for t in row["takes"])
-                    + "; judge errors "
-                    + " ".join(str(t["errors"]) for t in row["takes"]),
+                    + " ".join(f"{t['score']:.2f}" for t in row["takes"]),
                     flush=True,
                 )
+        print("  (the judge is finishing)", flush=True)
+        for take, reference, future in pending:
+            take["judged"] = future.result()
+            take["errors"] = word_errors(reference, heard_words(take["judged"]))
     return sentences
 
 
@@ -155,6 +167,7 @@ def main() -> None:
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--takes", type=int, default=6, help="takes of each sentence")
     parser.add_argument("--tries", type=int, default=3, help="re-takes the rules may use")
+    parser.add_argument("--limit", type=int, default=1000, help="sentences a sample at most")
     parser.add_argument("--save", type=Path)
     parser.add_argument("--rescore", type=Path)
     args = parser.parse_args()
@@ -168,7 +181,8 @@ def main() -> None:
     except ImportError as exc:
         sys.exit(f"needs: pip install 'narrate[verify]' moonshine-cpp ({exc.name} is missing)")
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
-    sentences = record(samples, args.takes)
+    with tempfile.TemporaryDirectory() as folder:
+        sentences = record(samples, args.takes, Path(folder), args.limit)
     if args.save:
         args.save.write_text(json.dumps(sentences, ensure_ascii=False, indent=1))
     report(sentences, args.tries)
