@@ -40,12 +40,12 @@ from pathlib import Path
 
 from recognisers import (
     ROOT,
-    moonshine_file,
-    moonshine_pool,
+    moonshine_files,
     sentence_clips,
     sphinx_transcript,
     whisper_tiny,
     whisper_transcript,
+    without_stray_number,
 )
 
 
@@ -121,12 +121,12 @@ def compare(args: argparse.Namespace, samples: list[Path]) -> None:
 def judge(args: argparse.Namespace, runs: list[tuple]) -> None:
     """Hear every narrated file sentence by sentence with Moonshine; print the figures."""
     clips = {}
-    with moonshine_pool(2) as pool:
-        for _sample, _rendering, _references, folder, *_ in runs:
-            for name in ("plain", "verify"):
-                paths = sentence_clips(folder / f"{name}.wav", folder)
-                clips[folder, name] = pool.map(moonshine_file, [str(p) for p in paths])
-        heard_all = {key: list(texts) for key, texts in clips.items()}
+    for _sample, _rendering, _references, folder, *_ in runs:
+        for name in ("plain", "verify"):
+            clips[folder, name] = sentence_clips(folder / f"{name}.wav", folder)
+    paths = [path for key in clips for path in clips[key]]
+    texts = iter(moonshine_files(paths))
+    heard_all = {key: [next(texts) for _ in clips[key]] for key in clips}
     whisper = whisper_tiny() if args.whisper else None
     totals = {"plain": 0, "verify": 0, "words": 0, "fixed": 0, "broken": 0, "sentences": 0}
     rows: dict[str, list[float]] = {name: [] for name in ("plain", "verify")}
@@ -135,7 +135,13 @@ def judge(args: argparse.Namespace, runs: list[tuple]) -> None:
     for sample, rendering, references, folder, plain_s, verify_s, report in runs:
         words = sum(len(comparable(r)) for r in references)
         reference = " ".join(references)
-        heard = {name: heard_all[folder, name] for name in ("plain", "verify")}
+        heard = {
+            name: [
+                without_stray_number(h, r)
+                for h, r in zip(heard_all[folder, name], references, strict=True)
+            ]
+            for name in ("plain", "verify")
+        }
         wrong = {name: sentence_errors(references, h) for name, h in heard.items()}
         figures = {name: sum(w) / words for name, w in wrong.items()}
         for name in ("plain", "verify"):

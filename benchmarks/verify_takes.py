@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import tempfile
-from concurrent.futures import Future
+from collections.abc import Callable
 from pathlib import Path
 
-from recognisers import ROOT, moonshine_file, moonshine_pool, write_wav16
+from recognisers import ROOT, moonshine_files, without_stray_number, write_wav16
 
 
 def hear_with_confidence(listener, clip) -> tuple[str, list[float]]:
@@ -73,52 +74,64 @@ def record(samples: list[Path], takes: int, folder: Path, limit: int) -> list[di
     engine = get_engine("piper", threads=1)
     listener = Listener(threads=1)
     sentences: list[dict] = []
-    pending: list[tuple[dict, list[str], Future[str]]] = []
-    with moonshine_pool(1) as judge:  # the judge hears on the other core meanwhile
-        for sample in samples:
-            script = build_script(load_article(str(sample)), options=SpeechOptions(phonemes=True))
-            for number, sentence in enumerate(script.sentences[:limit]):
-                reference = comparable_words(sentence.heard_as)
-                plan = [("first", engine_text(sentence.spoken), 1.0)]
-                plan += retakes(engine, sentence, takes - 1)
-                row: dict = {"sample": sample.name, "index": number, "said": sentence.heard_as}
-                row["words"] = len(reference)
-                row["takes"] = []
-                for name, text, pace in plan:
-                    clip = speak(engine, text, pace)
-                    heard, probabilities = hear_with_confidence(listener, clip)
-                    path = folder / f"{len(pending):05d}.wav"
-                    write_wav16(path, to_listener_rate(clip))
-                    take = {
-                        "take": name,
-                        "heard": heard,
-                        "score": round(words_score(reference, heard_words(heard)), 4),
-                        "probabilities": probabilities,
-                    }
-                    pending.append((take, reference, judge.submit(moonshine_file, str(path))))
-                    row["takes"].append(take)
-                sentences.append(row)
-                print(
-                    f"  {sample.name} {number}: listener "
-                    + " ".join(f"{t['score']:.2f}" for t in row["takes"]),
-                    flush=True,
-                )
-        print("  (the judge is finishing)", flush=True)
-        for take, reference, future in pending:
-            take["judged"] = future.result()
-            take["errors"] = word_errors(reference, heard_words(take["judged"]))
+    pending: list[tuple[dict, str, Path]] = []
+    for sample in samples:
+        script = build_script(load_article(str(sample)), options=SpeechOptions(phonemes=True))
+        for number, sentence in enumerate(script.sentences[:limit]):
+            reference = comparable_words(sentence.heard_as)
+            plan = [("first", engine_text(sentence.spoken), 1.0)]
+            plan += retakes(engine, sentence, takes - 1)
+            row: dict = {"sample": sample.name, "index": number, "said": sentence.heard_as}
+            row["words"] = len(reference)
+            row["takes"] = []
+            for name, text, pace in plan:
+                clip = speak(engine, text, pace)
+                heard, probabilities = hear_with_confidence(listener, clip)
+                path = folder / f"{len(pending):05d}.wav"
+                write_wav16(path, to_listener_rate(clip))
+                take = {
+                    "take": name,
+                    "heard": heard,
+                    "score": round(words_score(reference, heard_words(heard)), 4),
+                    "probabilities": probabilities,
+                }
+                pending.append((take, sentence.heard_as, path))
+                row["takes"].append(take)
+            sentences.append(row)
+            print(
+                f"  {sample.name} {number}: listener "
+                + " ".join(f"{t['score']:.2f}" for t in row["takes"]),
+                flush=True,
+            )
+    print(f"  the judge hears {len(pending)} takes", flush=True)
+    judged = moonshine_files([path for _, _, path in pending])
+    for (take, said, _), text in zip(pending, judged, strict=True):
+        take["judged"] = without_stray_number(text, said)
+        take["errors"] = word_errors(comparable_words(said), heard_words(take["judged"]))
     return sentences
 
 
-def replay(takes: list[dict], threshold: float, tries: int, stop: bool = True) -> tuple[int, int]:
-    """(judge's errors in the take kept, takes spoken) under --verify's rule."""
+def confidence(take: dict) -> float:
+    """The listener's certainty of what it heard: the mean log probability of its tokens."""
+    probabilities = take.get("probabilities") or [1.0]
+    return statistics.fmean(math.log(max(p, 1e-6)) for p in probabilities)
+
+
+def replay(
+    takes: list[dict],
+    tries: int,
+    good: Callable[[dict], bool],
+    rank: Callable[[dict], tuple[float, ...]],
+) -> tuple[int, int]:
+    """(judge's errors in the take kept, takes spoken): re-take while the best take so far is
+    not GOOD, at most TRIES times; keep the best by RANK (the first among equals)."""
     best = takes[0]
     spoken = 1
     for take in takes[1 : tries + 1]:
-        if stop and best["score"] >= threshold:
+        if good(best):
             break
         spoken += 1
-        if take["score"] > best["score"]:
+        if rank(take) > rank(best):
             best = take
     return best["errors"], spoken
 
@@ -127,28 +140,58 @@ def report(sentences: list[dict], tries: int) -> None:
     words = sum(s["words"] for s in sentences)
     count = len(sentences)
 
-    def line(name: str, errors: int, spoken: int) -> None:
-        print(f"{name:<42} {errors / words:>6.3f} {spoken / count:>14.2f}")
+    def line(name: str, good: Callable[[dict], bool], rank: Callable[[dict], tuple]) -> None:
+        kept = [replay(s["takes"], tries, good, rank) for s in sentences]
+        errors, spoken = sum(k[0] for k in kept), sum(k[1] for k in kept)
+        print(f"{name:<58} {errors / words:>6.3f} {spoken / count:>14.2f}")
+
+    def by_score(take: dict) -> tuple[float, ...]:
+        return (take["score"],)
+
+    def by_score_then_confidence(take: dict) -> tuple[float, ...]:
+        return (take["score"], confidence(take))
 
     print(f"{count} sentences, {words} words; judge: Moonshine base; re-takes at most {tries}")
-    print(f"{'rule':<42} {'WER':>6} {'takes/sentence':>14}")
-    line("first take only", sum(s["takes"][0]["errors"] for s in sentences), count)
-    for threshold in (0.8, 0.9, 0.95, 1.0):
-        kept = [replay(s["takes"], threshold, tries) for s in sentences]
+    print(f"{'rule':<58} {'WER':>6} {'takes/sentence':>14}")
+    line("first take only", lambda t: True, by_score)
+    for threshold in (0.8, 0.9, 1.0):
         line(
             f"--verify rule, threshold {threshold}",
-            sum(k[0] for k in kept),
-            sum(k[1] for k in kept),
+            lambda t, x=threshold: t["score"] >= x,
+            by_score,
         )
-    kept = [replay(s["takes"], 2.0, tries, stop=False) for s in sentences]
-    line(f"listener's best of {tries + 1} takes", sum(k[0] for k in kept), sum(k[1] for k in kept))
+        line(
+            f"threshold {threshold}, equal scores by confidence",
+            lambda t, x=threshold: t["score"] >= x,
+            by_score_then_confidence,
+        )
+        for floor in (-0.3, -0.2, -0.1):
+            line(
+                f"threshold {threshold} and confidence {floor}, by confidence",
+                lambda t, x=threshold, c=floor: t["score"] >= x and confidence(t) >= c,
+                by_score_then_confidence,
+            )
+    line(f"listener's best of {tries + 1} takes", lambda t: False, by_score_then_confidence)
     oracle = sum(min(t["errors"] for t in s["takes"][: tries + 1]) for s in sentences)
-    line(f"judge's best of {tries + 1} takes (no listener beats it)", oracle, count * (tries + 1))
+    print(
+        f"{f'judge best of {tries + 1} takes (no listener beats it)':<58} {oracle / words:>6.3f} "
+        f"{tries + 1:>14.2f}"
+    )
     every = [s for s in sentences if all(t["errors"] for t in s["takes"][: tries + 1])]
     print(
         f"sentences misheard by the judge in every take: {len(every)} "
         f"({sum(min(t['errors'] for t in s['takes']) for s in every)} errors at best)"
     )
+    firsts = [s["takes"][0] for s in sentences]
+    wrong = [t for t in firsts if t["errors"]]
+    right = [t for t in firsts if not t["errors"]]
+    if wrong and right:
+        print(
+            f"first takes: listener confidence {statistics.fmean(map(confidence, right)):.3f} "
+            f"where the judge heard them right, {statistics.fmean(map(confidence, wrong)):.3f} "
+            f"where it did not; listener score {statistics.fmean(t['score'] for t in right):.3f}"
+            f" against {statistics.fmean(t['score'] for t in wrong):.3f}"
+        )
     names: dict[str, list[int]] = {}
     for s in sentences:
         first = s["takes"][0]["errors"]

@@ -101,6 +101,10 @@ class Sentence:
     written: str
     spoken: str
     words: str = ""
+    # for a re-take: the engine's text and the words with the numbers said the other way
+    # (years in full, halves as halves); empty when the sentence has no such number
+    numbers_spoken: str = ""
+    numbers_words: str = ""
 
     @property
     def heard_as(self) -> str:

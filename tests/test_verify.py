@@ -271,6 +271,50 @@ def test_retakes_go_new_noise_then_slower_then_the_other_rendering():
     assert len(retakes(TakesEngine(), sentence, 1)) == 1
 
 
+def test_numbers_said_the_other_way_for_a_retake():
+    from narrate.speech.normalize import normalize_alternatives
+    from narrate.speech.normalize.numbers import other_year, said_otherwise
+
+    assert other_year(2023) == "two thousand twenty three"
+    assert other_year(2007) == "twenty oh seven"
+    assert other_year(1950) == "nineteen hundred fifty"
+    assert other_year(1900) is None and other_year(2000) is None and other_year(999) is None
+    spoken, words, other_spoken, other_words = normalize_alternatives(
+        "On Nov. 14, 2023, the U.S. paid $1.5 billion, as in 1950.", "en", phonemes=True
+    )
+    assert "twenty twenty three" in words and "one point five billion" in words
+    assert other_words == (
+        "On November fourteenth, two thousand twenty three, the U S paid one and a half "
+        "billion dollars, as in nineteen hundred fifty."
+    )
+    assert "[[" in spoken and "twenty twenty three" in spoken
+    assert "[[" in other_spoken and "two thousand twenty three" in other_spoken
+    # no year, no half: nothing else to say; a number that is not said as a year stays
+    assert normalize_alternatives("The U.S. envoy arrived.", "en")[2:] == (
+        "The U S envoy arrived.",
+        "The U S envoy arrived.",
+    )
+    assert said_otherwise("2,023", "two thousand twenty three") == "two thousand twenty three"
+    assert said_otherwise("1.5%", "one point five percent") == "one point five percent"
+
+
+def test_a_year_heard_wrong_is_said_the_other_way_and_either_reading_counts():
+    script = build_script(story("It opened in 2023."), outro=False)
+    sentence = script.sentences[1]
+    assert sentence.numbers_words == "It opened in two thousand twenty three."
+    assert sentence.numbers_spoken == sentence.numbers_words  # no phonemes: the same text
+    plan = retakes(TakesEngine(), sentence, 3)
+    assert [name for name, _, _ in plan] == ["new noise", "slower", "other numbers"]
+    assert plan[2][1] == "It opened in two thousand twenty three."
+
+    engine = TakesEngine(garble={"twenty twenty": 99})  # the pairs reading never comes out
+    clips, report = run(script, engine, PayloadListener(), tries=3)
+    check = report.checks[1]
+    assert (check.take, check.doubtful, check.score) == ("other numbers", False, 1.0)
+    assert payload(clips[1])["said"] == "It opened in two thousand twenty three."
+    assert build_script(story("It opened."), outro=False).sentences[1].numbers_spoken == ""
+
+
 def test_a_sentence_that_never_comes_out_right_is_doubtful_and_its_best_take_kept():
     script = build_script(story("The envoy arrived. Then he left."), outro=False)
     engine = TakesEngine(garble={"envoy": 99})

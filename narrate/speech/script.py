@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Article, Script, ScriptBlock, Sentence
-from .normalize import Change, Lexicon, normalize_forms, normalize_with_changes
+from .normalize import Change, Lexicon, normalize_alternatives, normalize_with_changes
 from .segment import split_sentences
 
 
@@ -115,9 +115,20 @@ def build_script(
     for kind, text in block_texts(article, intro, outro):
         sentences = []
         for written in split_sentences(text):
-            spoken, words = normalize_forms(written, language, **options.normalize_args())
+            spoken, words, other_spoken, other_words = normalize_alternatives(
+                written, language, **options.normalize_args()
+            )
             if spoken.strip(" .,;:!?\"'“”‘’()-"):
-                sentences.append(Sentence(written, spoken, "" if words == spoken else words))
+                numbers = other_spoken != spoken
+                sentences.append(
+                    Sentence(
+                        written,
+                        spoken,
+                        "" if words == spoken else words,
+                        other_spoken if numbers else "",
+                        other_words if numbers else "",
+                    )
+                )
         if sentences:
             blocks.append(ScriptBlock(kind, sentences))
     return Script(article=article, blocks=blocks, lang=language)

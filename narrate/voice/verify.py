@@ -3,9 +3,10 @@ comes out wrong is spoken again, and the best take is kept.
 
 A neural voice samples noise as it speaks, so the same sentence can come out well in one take
 and slurred in the next. A take scoring below the threshold is re-spoken, at most `tries`
-times: with new noise (engines whose takes vary), then slower, then in the sentence's other
-rendering (initialisms and names as letters and respellings instead of phonemes), and each
-re-take is heard in turn. The best take goes into the segment cache with its verdict, so a
+times: with new noise (engines whose takes vary), then slower, then with its numbers said
+the other way (years in full, halves as halves), then in the sentence's other rendering
+(initialisms and names as letters and respellings instead of phonemes), and each re-take is
+heard in turn. The best take goes into the segment cache with its verdict, so a
 later run neither speaks nor hears that sentence again.
 
 Recognition runs beside synthesis: sentences are heard while the ones after them are spoken
@@ -80,7 +81,7 @@ class Check:
     heard: str
     score: float
     tries: int  # takes spoken and heard in this run (0: the verdict came from the cache)
-    take: str  # which take was kept: first, new noise, slower, alternative, cached
+    take: str  # which take was kept: first, new noise, slower, other numbers, alternative, cached
     doubtful: bool
     scores: list[float] = field(default_factory=list)  # of every take heard, in order
 
@@ -150,6 +151,8 @@ def retakes(engine: Engine, sentence: Sentence, tries: int) -> list[tuple[str, s
         plan.append(("new noise", text, 1.0))
     if can_slow_down(engine):
         plan.append(("slower", text, SLOWER))
+    if sentence.numbers_spoken and sentence.numbers_spoken != sentence.spoken:
+        plan.append(("other numbers", engine_text(sentence.numbers_spoken), 1.0))
     if sentence.words and sentence.words != sentence.spoken:
         plan.append(("alternative", engine_text(sentence.words), 1.0))
     while varies and len(plan) < tries:
@@ -254,9 +257,13 @@ class Attempt:
     heard: list[str] = field(default_factory=list)
     take: str = "first"
     scores: list[float] = field(default_factory=list)  # of every take heard, in order
+    other_reference: list[str] = field(default_factory=list)  # numbers said the other way
 
     def heard_take(self, clip: Clip, heard: list[str], name: str) -> None:
+        """Score a take: heard as either way of saying its numbers counts as right."""
         score = words_score(self.reference, heard)
+        if self.other_reference:
+            score = max(score, words_score(self.other_reference, heard))
         self.scores.append(round(score, 3))
         if score > self.score:
             self.score, self.clip, self.heard, self.take = score, clip, heard, name
@@ -301,6 +308,8 @@ class Checker:
             return
         plan = retakes(self.engine, sentence, self.report.tries)
         attempt = Attempt(index, comparable_words(sentence.heard_as), take.clip, plan)
+        if sentence.numbers_words:
+            attempt.other_reference = comparable_words(sentence.numbers_words)
         self.queue.append((attempt, take.clip, "first"))
 
     def close(self) -> None:

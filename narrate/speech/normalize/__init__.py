@@ -17,6 +17,7 @@ __all__ = [
     "Lexicon",
     "load_lexicon",
     "normalize",
+    "normalize_alternatives",
     "normalize_forms",
     "normalize_with_changes",
 ]
@@ -69,9 +70,30 @@ def normalize_forms(
 ) -> tuple[str, str]:
     """(what the engine is given, the same as words): the two differ only with PHONEMES,
     where the first holds IPA and the second the words a listener should hear."""
+    spoken, words, _, _ = normalize_alternatives(
+        text, lang, lexicon=lexicon, date_order=date_order, phonemes=phonemes, datelines=datelines
+    )
+    return spoken, words
+
+
+def normalize_alternatives(
+    text: str,
+    lang: str = "en",
+    *,
+    lexicon: Lexicon | None = None,
+    date_order: str = "mdy",
+    phonemes: bool = False,
+    datelines: bool = True,
+) -> tuple[str, str, str, str]:
+    """As normalize_forms, then the same two with the sentence's numbers said the other way
+    (years in full, halves as halves; see numbers.said_otherwise), for a re-take: the same
+    as the first two when it has no such number."""
     sentence, _origin, phonemes = rewritten(text, lang, lexicon, date_order, phonemes, datelines)
     words = sentence.render(False)
-    return (sentence.render(True) if phonemes else words), words
+    spoken = sentence.render(True) if phonemes else words
+    other_words = sentence.render(False, other_numbers=True)
+    other_spoken = sentence.render(True, other_numbers=True) if phonemes else other_words
+    return spoken, words, other_spoken, other_words
 
 
 def rewritten(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .numbers import said_otherwise
 from .phonemes import as_phonemes, piper_ready, spelled_as_phonemes
 
 # A handler returns the spoken form, or (spoken form, IPA) where phonemes can say it better
@@ -86,15 +87,16 @@ class Text:
         for pattern, handler in rules:
             self.apply(pattern, handler)
 
-    def render(self, phonemes: bool = False) -> str:
+    def render(self, phonemes: bool = False, other_numbers: bool = False) -> str:
         """Join the pieces, keeping spoken words apart from neighbouring letters and digits.
         With PHONEMES (an engine that reads IPA), rewrites say their IPA as `[[ … ]]` and
         spelled initialisms are given as phonemes too, and the punctuation around each block is
-        placed where Piper's front end keeps it (see piper_ready)."""
+        placed where Piper's front end keeps it (see piper_ready). With OTHER_NUMBERS, years
+        and halves are said the other way (numbers.said_otherwise), for a re-take."""
         out: list[str] = []
         previous = ""
         for piece in self.pieces:
-            chunk = piece_text(piece, phonemes)
+            chunk = piece_text(piece, phonemes, other_numbers)
             if not chunk:
                 continue
             if previous and (
@@ -119,10 +121,15 @@ class Text:
         ]
 
 
-def piece_text(piece: Piece, phonemes: bool = False) -> str:
-    """What PIECE says: its text, its spoken form, or (PHONEMES) its IPA."""
+def piece_text(piece: Piece, phonemes: bool = False, other_numbers: bool = False) -> str:
+    """What PIECE says: its text, its spoken form, or (PHONEMES) its IPA; with
+    OTHER_NUMBERS, a rewritten number said the other way."""
     if piece.spoken is None:
         return piece.text
+    if other_numbers and any(ch.isdigit() for ch in piece.text):
+        other = said_otherwise(piece.text, piece.spoken)
+        if other != piece.spoken:
+            return spelled_as_phonemes(other) if phonemes else other
     if not phonemes:
         return piece.spoken
     if piece.phonemes:

@@ -77,6 +77,43 @@ def pair_year(high: int, low: int) -> str:
     return f"{cardinal(high)} {cardinal(low)}"
 
 
+def other_year(n: int) -> str | None:
+    """The other way a year is said, for a re-take (see said_otherwise): 2023 → two
+    thousand twenty three (said: twenty twenty three), 2007 → twenty oh seven, 1950 →
+    nineteen hundred fifty; None for a year said only one way (1900, 2000)."""
+    if not 1100 <= n <= 2099 or n % 100 == 0:
+        return None
+    high, low = divmod(n, 100)
+    if 2000 <= n <= 2009:
+        return pair_year(high, low)
+    if high == 20:
+        return cardinal(n)
+    return f"{cardinal(high)} hundred {cardinal(low)}"
+
+
+YEAR_IN_TEXT = re.compile(r"(?<![\d.,])(1[1-9]\d\d|20\d\d)(?![\d,]|\.\d)")
+HALF_IN_TEXT = re.compile(r"(?<![\d.,])(\d{1,3})\.5(?=\s*(?:million|billion|trillion)\b)", re.I)
+
+
+def said_otherwise(written: str, spoken: str) -> str:
+    """SPOKEN, the words said for the WRITTEN text of one rewrite, with its numbers said
+    the other way a newsreader might, for a re-take of a sentence heard wrong: a year in
+    full or by its hundreds ("twenty twenty three" → "two thousand twenty three"), a half
+    as a half ("one point five billion" → "one and a half billion"). SPOKEN unchanged when
+    it has no such number."""
+    for match in YEAR_IN_TEXT.finditer(written):
+        value = int(match.group(1))
+        other = other_year(value)
+        said = year(value)
+        if other and re.search(rf"\b{said}\b", spoken):
+            spoken = re.sub(rf"\b{said}\b", other, spoken, count=1)
+    for match in HALF_IN_TEXT.finditer(written):
+        said = f"{cardinal(int(match.group(1)))} point five"
+        if re.search(rf"\b{said}\b", spoken):
+            spoken = re.sub(rf"\b{said}\b", f"{cardinal(int(match.group(1)))} and a half", spoken)
+    return spoken
+
+
 def digits(text: str) -> str:
     """'004' → 'zero zero four' (any Unicode decimal digits; other characters dropped)."""
     import unicodedata
