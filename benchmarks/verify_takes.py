@@ -111,6 +111,18 @@ def record(samples: list[Path], takes: int, folder: Path, limit: int) -> list[di
     return sentences
 
 
+def rescored(sentences: list[dict]) -> list[dict]:
+    """Saved takes scored again by this checkout's rules."""
+    from narrate.voice.listen import comparable_words, heard_words, word_errors
+
+    for sentence in sentences:
+        reference = comparable_words(sentence["said"])
+        for take in sentence["takes"]:
+            take["judged"] = without_stray_number(take["judged"], sentence["said"])
+            take["errors"] = word_errors(reference, heard_words(take["judged"]))
+    return sentences
+
+
 def confidence(take: dict) -> float:
     """The listener's certainty of what it heard: the mean log probability of its tokens."""
     probabilities = take.get("probabilities") or [1.0]
@@ -215,7 +227,7 @@ def main() -> None:
     parser.add_argument("--rescore", type=Path)
     args = parser.parse_args()
     if args.rescore:
-        report(json.loads(args.rescore.read_text()), args.tries)
+        report(rescored(json.loads(args.rescore.read_text())), args.tries)
         return
     try:
         import faster_whisper  # noqa: F401

