@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SAMPLE_HTML = SAMPLES / "kyiv-independent-austin.html"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# The tests play a user pressing Ctrl-C at a terminal. A test run started in the background
+# by a shell (`bash .ci/run &`) inherits SIGINT ignored, and so would every narrate it starts:
+# Ctrl-C would do nothing. A handler (unlike an ignored signal) is reset by exec, so the
+# processes the tests start get the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass
