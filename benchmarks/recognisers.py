@@ -75,12 +75,6 @@ def sphinx_transcript(path: Path) -> str:
     return " ".join(heard)
 
 
-def moonshine_base() -> Any:
-    from moonshine_cpp import MoonshineModel
-
-    return MoonshineModel(language="en", model_type="base")
-
-
 MOONSHINE_BATCH = 8  # files heard by one process before it is replaced
 HEAR_BATCH = """
 import json, sys

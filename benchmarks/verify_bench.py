@@ -49,21 +49,16 @@ from recognisers import (
 )
 
 
-def comparable(text: str) -> list[str]:
-    from narrate.speech.normalize import normalize
-    from narrate.voice.listen import comparable_words
-
-    return comparable_words(normalize(text, "en"))
-
-
 def errors(reference: str, heard: str) -> int:
-    from narrate.voice.listen import word_errors
+    from narrate.voice.listen import heard_words, word_errors
 
-    return word_errors(comparable(reference), comparable(heard))
+    return word_errors(heard_words(reference), heard_words(heard))
 
 
 def error_rate(reference: str, heard: str) -> float:
-    return errors(reference, heard) / max(1, len(comparable(reference)))
+    from narrate.voice.listen import heard_words
+
+    return errors(reference, heard) / max(1, len(heard_words(reference)))
 
 
 def narrate(sample: Path, out: Path, verify: bool, jobs: int | None) -> float:
@@ -120,6 +115,8 @@ def compare(args: argparse.Namespace, samples: list[Path]) -> None:
 
 def judge(args: argparse.Namespace, runs: list[tuple]) -> None:
     """Hear every narrated file sentence by sentence with Moonshine; print the figures."""
+    from narrate.voice.listen import heard_words
+
     clips = {}
     for _sample, _rendering, _references, folder, *_ in runs:
         for name in ("plain", "verify"):
@@ -133,7 +130,7 @@ def judge(args: argparse.Namespace, runs: list[tuple]) -> None:
     ratios: list[float] = []
     saved: list[dict] = []
     for sample, rendering, references, folder, plain_s, verify_s, report in runs:
-        words = sum(len(comparable(r)) for r in references)
+        words = sum(len(heard_words(r)) for r in references)
         reference = " ".join(references)
         heard = {
             name: [

@@ -307,9 +307,13 @@ class Checker:
             self.done[index] = (take.clip, check)
             return
         plan = retakes(self.engine, sentence, self.report.tries)
-        attempt = Attempt(index, comparable_words(sentence.heard_as), take.clip, plan)
-        if sentence.numbers_words:
-            attempt.other_reference = comparable_words(sentence.numbers_words)
+        attempt = Attempt(
+            index,
+            comparable_words(sentence.heard_as),
+            take.clip,
+            plan,
+            other_reference=comparable_words(sentence.numbers_words),
+        )
         self.queue.append((attempt, take.clip, "first"))
 
     def close(self) -> None:

@@ -104,13 +104,11 @@ def said_otherwise(written: str, spoken: str) -> str:
     for match in YEAR_IN_TEXT.finditer(written):
         value = int(match.group(1))
         other = other_year(value)
-        said = year(value)
-        if other and re.search(rf"\b{said}\b", spoken):
-            spoken = re.sub(rf"\b{said}\b", other, spoken, count=1)
+        if other:
+            spoken = re.sub(rf"\b{year(value)}\b", other, spoken, count=1)
     for match in HALF_IN_TEXT.finditer(written):
-        said = f"{cardinal(int(match.group(1)))} point five"
-        if re.search(rf"\b{said}\b", spoken):
-            spoken = re.sub(rf"\b{said}\b", f"{cardinal(int(match.group(1)))} and a half", spoken)
+        whole = cardinal(int(match.group(1)))
+        spoken = re.sub(rf"\b{whole} point five\b", f"{whole} and a half", spoken)
     return spoken
 
 
