@@ -16,6 +16,7 @@ from .errors import OutputError
 from .model import Article, Script
 from .read.extract import extract_page
 from .read.fetch import Page, fetch
+from .read.reach import Reach
 from .speech.script import SpeechOptions, build_script
 
 if TYPE_CHECKING:
@@ -27,9 +28,10 @@ if TYPE_CHECKING:
 DEFAULT_ENGINE = "piper"
 
 
-def load_article(source: str) -> Article:
-    """Fetch and extract SOURCE (URL, file or "-")."""
-    return extract_page(fetch(source))
+def load_article(source: str, reach: Reach | None = None) -> Article:
+    """Fetch and extract SOURCE (URL, file or "-"); a URL goes where REACH allows (default:
+    the caller typed it, so its own host may be internal: see read/reach.py)."""
+    return extract_page(fetch(source, reach=reach))
 
 
 def prepare_script(source: str, options: SpeechOptions | None = None, outro: bool = True) -> Script:

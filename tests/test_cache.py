@@ -175,3 +175,87 @@ def test_default_location_is_the_user_cache_dir(monkeypatch):
     monkeypatch.delenv("NARRATE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/xdg-cache-for-narrate-test")
     assert default_dir() == Path("/tmp/xdg-cache-for-narrate-test/narrate/segments")
+
+
+def users_music(folder: Path) -> dict[Path, bytes]:
+    """A folder of the user's own: WAVs, a text file, and a folder named like a cache shard."""
+    files = {
+        folder / "album" / "track01.wav": b"RIFF-the-users-track",
+        folder / "notes.txt": b"mine",
+        folder / "ab" / ("ab" + "0" * 62 + ".wav"): b"a wav named like an entry, but mine",
+    }
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return files
+
+
+def test_a_folder_of_the_users_is_never_adopted_cleared_or_evicted(tmp_path, monkeypatch):
+    music = tmp_path / "Music"
+    files = users_music(music)
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(music))
+    runner = CliRunner()
+    for args in (["cache", "clear"], ["cache", "info"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1
+        assert f"the cache folder {music} holds other files" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    with pytest.raises(Exception, match="not narrate's"):
+        SegmentCache(music, max_bytes=0)
+    result = runner.invoke(
+        cli, ["article", str(SAMPLE_HTML), "--engine", "espeak", "-o", str(tmp_path / "a.mp3")]
+    )
+    assert result.exit_code == 1 and "--no-cache" in result.output
+    assert all(path.read_bytes() == data for path, data in files.items())
+    assert sorted(p.name for p in music.iterdir()) == ["ab", "album", "notes.txt"]
+    assert not (tmp_path / "levels.json").exists()  # nothing written beside it either
+
+
+def test_the_cache_deletes_only_its_own_entries(tmp_path):
+    cache = SegmentCache(tmp_path / "cache", max_bytes=0)
+    key = SegmentCache.key({"engine": "x"}, "hello")
+    cache.put(key, Clip(b"\x01\x00" * 800, 16000))
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f59")
+    outside = tmp_path / "precious.wav"
+    outside.write_bytes(b"mine")
+    planted = [
+        cache.path / key[:2] / "readme.txt",  # a stranger's file in a shard
+        cache.path / "album.wav",  # and at the top
+    ]
+    for path in planted:
+        path.write_bytes(b"not narrate's")
+    link = cache.path / key[:2] / ("f" * 64 + ".wav")  # a link named like an entry
+    link.symlink_to(outside)
+    assert cache.evict() == 1 and cache.get(key) is None  # its own entry, evicted
+    cache.put(key, Clip(b"\x01\x00" * 800, 16000))
+    assert cache.clear() == 1
+    assert outside.read_bytes() == b"mine" and link.is_symlink()
+    assert all(path.read_bytes() == b"not narrate's" for path in planted)
+
+
+def test_an_older_untagged_cache_is_recognised_and_tagged(tmp_path):
+    old = tmp_path / "segments"
+    key = "cd" + "1" * 62
+    (old / "cd").mkdir(parents=True)
+    (old / "cd" / f"{key}.wav").write_bytes(b"RIFF")
+    cache = SegmentCache(old)
+    assert (old / "CACHEDIR.TAG").exists()
+    assert cache.info().entries == 1
+    assert cache.clear() == 1
+
+
+def test_level_memory_stays_inside_the_cache_and_reads_garbage_as_nothing(tmp_path, monkeypatch):
+    from narrate.audio.stream import LevelMemory, default_memory
+
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path / "cache"))
+    memory = default_memory()
+    assert memory.path == tmp_path / "cache" / "levels.json"
+    memory.remember("piper:joe", -16.0, -3.5)
+    assert memory.predict("piper:joe", -16.0) == -3.5
+    for garbage in ('{"piper:joe@-16.0": "loud"}', '{"piper:joe@-16.0": null}', "[1]", "\x00"):
+        memory.path.write_text(garbage)
+        assert isinstance(memory.predict("piper:joe", -16.0), float)
+    foreign = tmp_path / "Music"
+    users_music(foreign)
+    LevelMemory(foreign / "levels.json").remember("piper:joe", -16.0, -3.5)
+    assert not (foreign / "levels.json").exists()

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 from ..errors import OutputError
+from ..read.reach import Reach
 
 log = logging.getLogger(__name__)
 MIN_SIDE = 1400
@@ -62,8 +63,9 @@ def from_file(source: Path, path: Path) -> Path:
         raise OutputError(f"cannot use {source} as a cover: {exc}") from None
 
 
-def from_url(url: str, path: Path, timeout_s: float = 30.0) -> Path | None:
-    """Download the article's lead image; None (with a note in the log) when that fails."""
+def from_url(url: str, path: Path, reach: Reach, timeout_s: float = 30.0) -> Path | None:
+    """Download the article's lead image (where REACH allows: it is named by the page); None
+    (with a note in the log) when that fails."""
     from PIL import Image, UnidentifiedImageError
 
     from ..errors import NarrateError
@@ -71,7 +73,7 @@ def from_url(url: str, path: Path, timeout_s: float = 30.0) -> Path | None:
 
     try:
         data, mime, _charset, _final = get(
-            url, accept="image/*", max_bytes=MAX_IMAGE_BYTES, deadline=timeout_s
+            url, reach=reach, accept="image/*", max_bytes=MAX_IMAGE_BYTES, deadline=timeout_s
         )
         if mime and not mime.startswith("image/"):
             raise ValueError(f"not an image ({mime})")
@@ -137,12 +139,14 @@ def make_cover(
     cover_file: Path | None = None,
     image_url: str | None = None,
     fetch: bool = True,
+    reach: Reach | None = None,
 ) -> Path:
-    """Write the episode's cover to PATH, from the best source available."""
+    """Write the episode's cover to PATH, from the best source available; the page's image is
+    fetched where REACH allows (default: public addresses only)."""
     if cover_file is not None:
         return from_file(cover_file, path)
     if image_url and fetch and image_url.startswith(("http://", "https://")):
-        fetched = from_url(image_url, path)
+        fetched = from_url(image_url, path, reach or Reach())
         if fetched:
             return fetched
     return generate(title, site, date, path)

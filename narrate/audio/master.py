@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..files import current_umask, staging_folder
 from ..model import Clip, Script
+from ..read.reach import Reach
 from .cover import make_cover
 from .encode import (
     PEAK_HEADROOM_DB,
@@ -54,6 +55,7 @@ class MasterOptions:
     sidecars: bool = True
     cover: Path | None = None
     fetch_cover: bool = True
+    reach: Reach = field(default_factory=Reach)  # where the page's lead image may come from
     # Encode while the voice speaks (ffmpeg on another core), or after it, from the PCM on
     # disk (one core in turn). The audio is the same either way.
     encode_while_speaking: bool = True
@@ -154,6 +156,7 @@ def master(
         cover_file=options.cover,
         image_url=script.article.image,
         fetch=options.fetch_cover,
+        reach=options.reach,
     )
     try:
         encoded = stage / f"encoded{fmt.suffix}"

@@ -144,7 +144,13 @@ class LevelMemory:
             data = json.loads(self.path.read_text())
         except (OSError, ValueError):
             return {}
-        return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            str(k): float(v)
+            for k, v in data.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 100
+        }
 
     def predict(self, voice: str, target: float) -> float:
         remembered = self.load().get(f"{voice}@{target}")
@@ -158,6 +164,10 @@ class LevelMemory:
     def remember(self, voice: str, target: float, gain: float) -> None:
         data = self.load()
         data[f"{voice}@{target}"] = round(gain, 3)
+        from ..voice.cache import claim
+
+        if not claim(self.path.parent):  # kept inside narrate's own cache folder only
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".levels.", dir=self.path.parent)
@@ -171,4 +181,4 @@ class LevelMemory:
 def default_memory() -> LevelMemory:
     from ..voice.cache import default_dir
 
-    return LevelMemory(default_dir().parent / "levels.json")
+    return LevelMemory(default_dir() / "levels.json")

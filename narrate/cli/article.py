@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,8 @@ def article(
     from ..audio.tags import read_key
     from ..pipeline import narrate_script, slugify, source_key
     from ..read.extract import extract_page
-    from ..read.fetch import fetch
+    from ..read.fetch import fetch, is_url
+    from ..read.reach import Reach
     from ..speech.script import build_script
     from ..voice.cache import SegmentCache
     from ..voice.engines import get_engine
@@ -89,6 +91,7 @@ def article(
 
         Listener.require()  # before anything is read: a missing extra is one line, at once
         verify = VerifyOptions(tries=params["verify_tries"])
+    cache = None if params["no_cache"] else SegmentCache()  # not narrate's folder: one line now
     cores = ctx.with_resource(core_budget(params["jobs"]))
     voice_threads = params["jobs"]
     if verify is not None:
@@ -107,6 +110,8 @@ def article(
     mastering = make_master_options(
         named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
     )
+    if is_url(source):  # the page's lead image may come from the host the user typed
+        mastering = replace(mastering, reach=Reach.typed(source))
     probe = get_engine(engine, voice=voice, threads=voice_threads)
     voices = None
     wanted = named is None or not named.exists() or force
@@ -150,7 +155,7 @@ def article(
             master_options=mastering,
             progress=advance,
             on_start=start,
-            cache=None if params["no_cache"] else SegmentCache(),
+            cache=cache,
             engine=get_engine(engine, voice=voice, lang=script.lang, threads=voice_threads),
             source=source_id,
             voices=voices,

@@ -121,6 +121,12 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
     help="The folder listeners get (feed, episodes, pages, player): the one to upload or "
     "serve. Relative to FOLDER, or absolute.",
 )
+@click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Let feeds, OPML files and pages lead to internal addresses (an intranet's feed). "
+    "Without it, only the hosts you name may be internal.",
+)
 @narration_overrides
 def feed_init(
     folder: Path,
@@ -134,6 +140,7 @@ def feed_init(
     category: str,
     explicit: bool,
     out: str,
+    allow_private_addresses: bool,
     **params: Any,
 ) -> None:
     """Create FOLDER as a feed: feed.toml settings, the episode library, and its public folder
@@ -150,6 +157,7 @@ def feed_init(
         category=category,
         explicit=explicit,
         out=out,
+        allow_private_addresses=allow_private_addresses,
         **overrides_from(params),
     )
     init_feed(folder, config, image)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import NarrateError
 from ..files import folder_lock, remove_stale_stages
+from ..read.reach import Reach
 from .config import (
     CONFIG_NAME,
     EPISODES,
@@ -129,10 +130,12 @@ def narrate_source(
     sentence_progress: Progress | None = None,
     use_cache: bool = True,
     cores: int = 1,
+    reach: Reach | None = None,
 ) -> Outcome:
     """Narrate one article into the library unless an identical narration is there."""
+    existing = library.get_for_source(source)
     outcome, record = narrate_job(
-        folder, config, source, library.get_for_source(source), use_cache, cores, sentence_progress
+        folder, config, source, existing, use_cache, cores, sentence_progress, reach
     )
     commit(layout_for(folder, config), library, outcome, record)
     return outcome
@@ -146,9 +149,10 @@ def narrate_job(
     use_cache: bool = True,
     cores: int = 1,
     sentence_progress: Progress | None = None,
+    reach: Reach | None = None,
 ) -> tuple[Outcome, EpisodeRecord | None]:
     """Prepare and narrate one article with CORES cores."""
-    job = prepare_job(folder, config, source, existing, cores)
+    job = prepare_job(folder, config, source, existing, cores, reach=reach)
     if isinstance(job, Outcome):
         return job, None
     return run_job(folder, config, job, use_cache, cores, sentence_progress)
@@ -218,9 +222,10 @@ def add_locked(
     try:
         check_nothing_lost(layout, library)  # before any work, not after it
         articles: list[str] = []
+        reaches: dict[str, Reach] = {}  # where each article may be fetched from
         for source in sources:
             try:
-                expanded = expand(source)
+                expanded = expand(source, config.allow_private_addresses)
             except NarrateError as exc:
                 outcomes.append(Outcome(source, "failed", error=str(exc)))
                 continue
@@ -228,7 +233,10 @@ def add_locked(
                 library.add_source(expanded.source, expanded.kind, today())
             if not expanded.articles:
                 outcomes.append(Outcome(source, "failed", error="no articles found in it"))
-            articles += [a for a in expanded.articles if a not in articles]
+            for found in expanded.articles:
+                if found not in reaches:
+                    articles.append(found)
+                    reaches[found] = expanded.reach
         workers, cores = plan_workers(config.engine, jobs, len(articles))
         recorded = {(r.guid, r.narration_key) for r in library.episodes()}
         try:
@@ -244,6 +252,7 @@ def add_locked(
                     use_cache,
                     article_progress,
                     sentence_progress,
+                    reaches,
                 )
             elif workers > 1:
                 outcomes += narrate_parallel(
@@ -256,6 +265,7 @@ def add_locked(
                     use_cache,
                     article_progress,
                     sentence_progress,
+                    reaches,
                 )
             else:
                 for index, article in enumerate(articles):
@@ -263,7 +273,14 @@ def add_locked(
                         article_progress(index, len(articles))
                     outcomes.append(
                         narrate_source(
-                            folder, config, library, article, sentence_progress, use_cache, cores
+                            folder,
+                            config,
+                            library,
+                            article,
+                            sentence_progress,
+                            use_cache,
+                            cores,
+                            reaches.get(article),
                         )
                     )
         except KeyboardInterrupt:  # what finished is recorded: publish it, then stop
@@ -316,6 +333,7 @@ def narrate_parallel(
     use_cache: bool,
     article_progress: Callable[[int, int], None] | None,
     sentence_progress: Progress | None = None,
+    reaches: dict[str, Reach] | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES in WORKERS processes of CORES cores each; the library is written here,
     as each article is done.
@@ -358,7 +376,13 @@ def narrate_parallel(
         try:
             prepared: dict[Future[PreparedJob | Outcome], int] = {
                 pool.submit(
-                    prepare_job, folder, config, source, library.get_for_source(source), cores
+                    prepare_job,
+                    folder,
+                    config,
+                    source,
+                    library.get_for_source(source),
+                    cores,
+                    reach=(reaches or {}).get(source),
                 ): index
                 for index, source in enumerate(articles)
             }

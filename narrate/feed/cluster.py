@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingExtra, NarrateError
+from ..read.reach import Reach
 from .config import FeedConfig, FeedError
 from .layout import FeedLayout
 
@@ -54,14 +55,18 @@ def require_distributed() -> Any:
 
 
 def prepare_task(
-    source: str, config: FeedConfig, existing: EpisodeRecord | None, present: bool
+    source: str,
+    config: FeedConfig,
+    existing: EpisodeRecord | None,
+    present: bool,
+    reach: Reach | None = None,
 ) -> PreparedJob | Outcome:
     """Read and script one article (see batch.prepare_job)."""
     from .episodes import Outcome, prepare_job
 
     with worker_folder() as folder:
         try:
-            return prepare_job(folder, config, source, existing, 1, present=present)
+            return prepare_job(folder, config, source, existing, 1, present=present, reach=reach)
         except NarrateError as exc:
             return Outcome(source, "failed", error=str(exc))
 
@@ -144,6 +149,7 @@ def narrate_on_cluster(
     use_cache: bool,
     article_progress: Callable[[int, int], None] | None,
     sentence_progress: Callable[[int], None] | None = None,
+    reaches: dict[str, Reach] | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES on the cluster at ADDRESS, recording each episode as it arrives."""
     from .episodes import ClusterLost, commit
@@ -171,7 +177,8 @@ def narrate_on_cluster(
                 return False
             existing = library.get_for_source(source)
             present = existing is not None and (layout.episodes / existing.audio).exists()
-            job = client.submit(prepare_task, source, config, existing, present, pure=False)
+            reach = (reaches or {}).get(source)
+            job = client.submit(prepare_task, source, config, existing, present, reach, pure=False)
             summary = client.submit(task_summary, job, pure=False)
             futures[summary] = ("summary", index, job)
             pending.add(summary)

@@ -57,6 +57,8 @@ class FeedConfig:
     image: str = ""  # file name inside the public folder
     locked: bool = True
     out: str = "public"  # the published folder: relative to the feed folder, or absolute
+    # Let feeds, OPML files and pages lead to internal addresses (an intranet's feed; tests).
+    allow_private_addresses: bool = False
     # voice and mastering, overridable per run
     engine: str = "piper"
     voice: str = ""
@@ -148,6 +150,7 @@ KIND_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a who
 FIELD_TYPES: dict[str, type] = {
     "explicit": bool,
     "locked": bool,
+    "allow_private_addresses": bool,
     "datelines": bool,
     "verify": bool,
     "verify_tries": int,

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..audio.sidecars import SIDECAR_SUFFIXES
 from ..errors import NarrateError
+from ..read.reach import Reach
 from .config import (
     FeedConfig,
     FeedError,
@@ -93,6 +94,7 @@ class PreparedJob:
     key: str
     guid: str
     existing: EpisodeRecord | None
+    reach: Reach = field(default_factory=Reach)  # where its lead image may come from
 
     @property
     def weight(self) -> int:
@@ -107,15 +109,19 @@ def prepare_job(
     existing: EpisodeRecord | None,
     cores: int = 1,
     present: bool | None = None,
+    reach: Reach | None = None,
 ) -> PreparedJob | Outcome:
     """Load and script one article; an Outcome when it failed or is already narrated as is
-    (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER)."""
+    (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER).
+    REACH: where the article and its image may be fetched from (default: public addresses,
+    or any with allow_private_addresses)."""
     from ..pipeline import load_article, narration_key
     from ..speech.script import SpeechOptions, build_script
     from ..voice.engines import PHONEME_ENGINES
 
+    reach = (reach or Reach()).with_private(config.allow_private_addresses)
     try:
-        article = load_article(source)
+        article = load_article(source, reach)
         options = SpeechOptions(
             lang=config.lang or None,
             datelines=config.datelines,
@@ -136,7 +142,7 @@ def prepare_job(
         present = (layout_for(folder, config).episodes / existing.audio).exists()
     if existing and existing.narration_key == key and present:
         return Outcome(source, "unchanged", article.title)
-    return PreparedJob(source, article, script, key, guid, existing)
+    return PreparedJob(source, article, script, key, guid, existing, reach)
 
 
 def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) -> str:
@@ -189,8 +195,9 @@ def listener_for(config: FeedConfig, cores: int) -> Listener | None:
     return _LISTENERS[threads]
 
 
-def master_options(config: FeedConfig, cores: int = 1) -> MasterOptions:
-    """The feed's mastering settings; with two CORES or more the encoder runs beside the voice."""
+def master_options(config: FeedConfig, cores: int = 1, reach: Reach | None = None) -> MasterOptions:
+    """The feed's mastering settings; with two CORES or more the encoder runs beside the voice;
+    the lead image is fetched where REACH allows."""
     from ..audio.encode import FORMATS
     from ..audio.master import MasterOptions
 
@@ -199,6 +206,7 @@ def master_options(config: FeedConfig, cores: int = 1) -> MasterOptions:
         bitrate=config.bitrate,
         loudness=config.loudness,
         encode_while_speaking=cores >= 2,
+        reach=reach or Reach(private=config.allow_private_addresses),
     )
 
 
@@ -215,7 +223,7 @@ def run_job(
     from ..pipeline import narrate_script, slugify
     from ..voice.cache import SegmentCache
 
-    options = master_options(config, cores)
+    options = master_options(config, cores, job.reach)
     fmt = options.audio_format
     article, existing = job.article, job.existing
     audio_name = f"{slugify(article.title, 60)}-{job.key[:8]}{fmt.suffix}"

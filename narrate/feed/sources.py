@@ -8,6 +8,11 @@ name local files (a list's relative paths are read beside it). What a feed or an
 names is only ever a web address: relative links are resolved against the feed's URL and
 fetched over http(s); a path, a file:// link or any other scheme is skipped with a warning, so
 nothing a publisher writes in a feed can make narrate read (and publish) a local file.
+
+Nor an address inside the network: a source the user typed (or listed in a URL list) may be
+on an internal host, and what is found through it may use that host; every other link a
+feed, an OPML file or a redirect names must lead to a public address (see read/reach.py).
+`Expanded.reach` says where the articles it found may be fetched from.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from urllib.parse import urljoin
 
 from ..errors import SourceError
 from ..read.fetch import decode, get, is_url, read_capped
+from ..read.reach import Reach
 
 log = logging.getLogger(__name__)
 MAX_OPML_DEPTH = 3  # an OPML file may list feeds and other OPML files, this deep at most
@@ -42,17 +48,19 @@ class Expanded:
     source: str
     kind: str  # "article" | "list" | "opml" | "feed"
     articles: list[str] = field(default_factory=list)
+    reach: Reach = field(default_factory=Reach)  # where its articles may be fetched from
 
     @property
     def subscribable(self) -> bool:
         return self.kind in ("list", "opml", "feed")
 
 
-def expand(source: str) -> Expanded:
+def expand(source: str, private: bool = False) -> Expanded:
     """Classify SOURCE, as the user gave it, and list the articles it stands for: web
-    addresses, and local files only where the user named them (or listed them in a URL list)."""
+    addresses, and local files only where the user named them (or listed them in a URL list).
+    PRIVATE: any internal address may be reached (allow_private_addresses)."""
     if is_url(source):
-        return expand_url(source)
+        return expand_url(source, Reach.typed(source, private=private))
     if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE) and not Path(source).exists():
         raise SourceError(f"cannot read {source}: only http and https URLs are supported")
     path = Path(source).expanduser().resolve()
@@ -62,20 +70,24 @@ def expand(source: str) -> Expanded:
     if path.is_dir():
         raise SourceError(f"cannot read {source}: it is a folder, not a file")
     suffix = path.suffix.lower()
-    if suffix == ".opml":
-        return Expanded(where, "opml", from_opml(read_capped(path), where))
+    nowhere = Reach(private=private)  # a local feed or OPML file vouches for no host
+    if suffix == ".opml":  # the user's own subscriptions: the feeds it names are as if typed
+        data = read_capped(path)
+        mine = Reach.typed(*opml_urls(data, where), private=private)
+        return Expanded(where, "opml", from_opml(data, where, mine), mine)
     if suffix in (".xml", ".rss", ".atom"):
-        return Expanded(where, "feed", from_feed(read_capped(path), where))
+        return Expanded(where, "feed", from_feed(read_capped(path), where), nowhere)
     if suffix in (".txt", ".list", ".urls", ""):
         lines = url_lines(decode(read_capped(path)))
-        if lines is not None:
+        if lines is not None:  # the user's own list: its entries are as if typed
             base = path.parent
             return Expanded(
                 where,
                 "list",
                 [line if is_url(line) else str((base / line).resolve()) for line in lines],
+                Reach.typed(*(line for line in lines if is_url(line)), private=private),
             )
-    return Expanded(where, "article", [where])
+    return Expanded(where, "article", [where], nowhere)
 
 
 def web_links(links: list[str], base: str | None, where: str) -> list[str]:
@@ -117,18 +129,21 @@ def url_lines(text: str) -> list[str] | None:
     return entries or None
 
 
-def expand_url(url: str, depth: int = 0) -> Expanded:
+def expand_url(url: str, reach: Reach, depth: int = 0) -> Expanded:
+    """What URL is (feed, OPML file or article) and the articles it names, fetched where
+    REACH allows; they may be fetched with the same reach."""
     data, mime, _charset, final_url = get(
         url,
+        reach=reach,
         accept="text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
         "text/x-opml;q=0.9,*/*;q=0.1",
     )
     head = data[:1024].lstrip().lower()
     if mime in OPML_TYPES or b"<opml" in head:
-        return Expanded(url, "opml", from_opml(data, url, base=final_url, depth=depth))
+        return Expanded(url, "opml", from_opml(data, url, reach, final_url, depth), reach)
     if mime in FEED_TYPES or (mime in ("", "text/plain") and (b"<rss" in head or b"<feed" in head)):
-        return Expanded(url, "feed", from_feed(data, url, base=final_url))
-    return Expanded(url, "article", [url])
+        return Expanded(url, "feed", from_feed(data, url, base=final_url), reach)
+    return Expanded(url, "article", [url], reach)
 
 
 def from_feed(data: bytes, where: str, base: str | None = None) -> list[str]:
@@ -148,34 +163,19 @@ def from_feed(data: bytes, where: str, base: str | None = None) -> list[str]:
     return web_links(links, base, where)
 
 
-def from_opml(data: bytes, where: str, base: str | None = None, depth: int = 0) -> list[str]:
+def from_opml(
+    data: bytes, where: str, reach: Reach, base: str | None = None, depth: int = 0
+) -> list[str]:
     """The articles of an OPML file: its feeds' entries and its plain links, web addresses
-    only (see web_links); feeds it names are read this deep at most."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(
-            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
-        )
-    except etree.XMLSyntaxError as exc:
-        raise SourceError(f"cannot read the OPML file {where}: {exc}") from None
+    only (see web_links); feeds it names are read (where REACH allows) this deep at most."""
+    feeds, links = opml_outlines(data, where)
     articles: list[str] = []
-    feeds: list[str] = []
-    links: list[str] = []
-    for outline in root.iter("outline"):
-        feed_url = outline.get("xmlUrl")
-        if feed_url:
-            feeds.append(feed_url)
-            continue
-        link = outline.get("url") or outline.get("htmlUrl")
-        if link:
-            links.append(link)
     for feed_url in web_links(feeds, base, where):
         if depth >= MAX_OPML_DEPTH:
             log.warning("skipped %s in %s: OPML files nested too deep", feed_url, where)
             continue
         try:
-            found = expand_url(feed_url, depth + 1).articles
+            found = expand_url(feed_url, reach, depth + 1).articles
         except SourceError as exc:  # one feed that fails never takes the others with it
             log.warning("skipped a feed listed in %s: %s", where, exc)
             continue
@@ -186,3 +186,34 @@ def from_opml(data: bytes, where: str, base: str | None = None, depth: int = 0) 
         if link not in articles:
             articles.append(link)
     return articles
+
+
+def opml_outlines(data: bytes, where: str) -> tuple[list[str], list[str]]:
+    """An OPML file's feeds (xmlUrl) and plain links (url, htmlUrl), as written."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(
+            data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        )
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(f"cannot read the OPML file {where}: {exc}") from None
+    if root is None:
+        raise SourceError(f"cannot read the OPML file {where}: it is empty")
+    feeds: list[str] = []
+    links: list[str] = []
+    for outline in root.iter("outline"):
+        feed_url = outline.get("xmlUrl")
+        if feed_url:
+            feeds.append(feed_url)
+            continue
+        link = outline.get("url") or outline.get("htmlUrl")
+        if link:
+            links.append(link)
+    return feeds, links
+
+
+def opml_urls(data: bytes, where: str) -> list[str]:
+    """Every web address an OPML file names."""
+    feeds, links = opml_outlines(data, where)
+    return [url for url in feeds + links if is_url(url.strip())]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .. import __version__
 from ..errors import SourceError
+from .reach import Reach, checked_addresses
 
 USER_AGENT = (
     f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -42,8 +45,9 @@ def is_url(source: str) -> bool:
     return bool(re.match(r"^https?://", source, re.IGNORECASE))
 
 
-def fetch(source: str, *, stdin: BinaryIO | None = None) -> Page:
-    """Read SOURCE (http(s) URL, local file, or "-" for stdin) into a Page."""
+def fetch(source: str, *, stdin: BinaryIO | None = None, reach: Reach | None = None) -> Page:
+    """Read SOURCE (http(s) URL, local file, or "-" for stdin) into a Page. A URL goes where
+    REACH allows (default: the user typed it, so its own host may be internal)."""
     if source == "-":
         data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
@@ -53,7 +57,7 @@ def fetch(source: str, *, stdin: BinaryIO | None = None) -> Page:
         text = ensure_text(decode(data), "standard input")
         return Page(text, sniff_kind(text), None, "-")
     if is_url(source):
-        return fetch_url(source)
+        return fetch_url(source, reach)
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
         raise SourceError(f"cannot read {source}: only http and https URLs are supported")
     return read_file(Path(source))
@@ -104,9 +108,10 @@ def ensure_text(text: str, where: str) -> str:
     return text
 
 
-def fetch_url(url: str) -> Page:
-    """GET an article URL with a timeout, redirects, a size cap and content-type checks."""
-    data, mime, charset, final_url = get(url)
+def fetch_url(url: str, reach: Reach | None = None) -> Page:
+    """GET an article URL with a timeout, redirects, a size cap and content-type checks.
+    REACH: where it and its redirects may go (default: URL was typed by the user)."""
+    data, mime, charset, final_url = get(url, reach=Reach.typed(url) if reach is None else reach)
     if mime and mime not in HTML_TYPES | TEXT_TYPES:
         raise SourceError(f"cannot narrate {url}: it is {mime}, not a web page or text")
     if not mime and looks_binary(data):
@@ -122,30 +127,36 @@ def fetch_deadline() -> float:
         value = float(os.environ.get(DEADLINE_ENV, DEADLINE_S))
     except ValueError:
         raise SourceError(f"{DEADLINE_ENV} must be a number of seconds") from None
-    if not value > 0:
+    if not value > 0 or value != value or value == float("inf"):
         raise SourceError(f"{DEADLINE_ENV} must be a positive number of seconds")
     return value
 
 
 def get(
     url: str,
+    *,
+    reach: Reach,
     accept: str | None = None,
     max_bytes: int | None = None,
     deadline: float | None = None,
 ) -> tuple[bytes, str, str | None, str]:
     """GET URL → (body, mime type, charset, final URL), within MAX_BYTES and a DEADLINE for the
-    whole request (a server that drips its bytes, or its headers, is cut off at it)."""
+    whole request (a server that drips its bytes, or its headers, is cut off at it). Every
+    hop (URL and each redirect) goes only where REACH allows (see reach.py): the one way
+    narrate fetches."""
     import asyncio
 
     seconds = deadline or fetch_deadline()
     try:
-        work = _get(url, accept, MAX_BYTES if max_bytes is None else max_bytes)
+        work = _get(url, reach, accept, MAX_BYTES if max_bytes is None else max_bytes)
         return asyncio.run(asyncio.wait_for(work, seconds))
     except asyncio.TimeoutError:
         raise SourceError(f"cannot fetch {url}: no complete answer within {seconds:g} s") from None
 
 
-async def _get(url: str, accept: str | None, max_bytes: int) -> tuple[bytes, str, str | None, str]:
+async def _get(
+    url: str, reach: Reach, accept: str | None, max_bytes: int
+) -> tuple[bytes, str, str | None, str]:
     import httpx
 
     headers = {
@@ -154,35 +165,37 @@ async def _get(url: str, accept: str | None, max_bytes: int) -> tuple[bytes, str
         "Accept-Language": "en;q=0.9,*;q=0.5",
     }
     too_large = f"cannot fetch {url}: larger than {max_bytes / 2**20:g} MB"
+    current = url
     try:
-        async with (
-            httpx.AsyncClient(
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
-                timeout=httpx.Timeout(TIMEOUT_S, connect=10.0),
-                headers=headers,
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                reason = response.reason_phrase or ""
-                raise SourceError(
-                    f"cannot fetch {url}: HTTP {response.status_code} {reason}".rstrip()
-                )
-            mime, charset = parse_content_type(response.headers.get("content-type", ""))
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise SourceError(too_large)
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise SourceError(too_large)
-                chunks.append(chunk)
-            final_url = str(response.url)
-    except httpx.TooManyRedirects:
-        raise SourceError(f"cannot fetch {url}: too many redirects") from None
+        async with httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(TIMEOUT_S, connect=10.0),
+            headers=headers,
+            trust_env=False,  # a proxy would resolve the name again, unchecked
+        ) as client:
+            for _hop in range(MAX_REDIRECTS + 1):
+                async with _open(client, current, reach) as response:
+                    if response.is_redirect and response.headers.get("location"):
+                        current = redirect_target(current, response.headers["location"])
+                        continue
+                    if response.status_code >= 400:
+                        reason = response.reason_phrase or ""
+                        raise SourceError(
+                            f"cannot fetch {url}: HTTP {response.status_code} {reason}".rstrip()
+                        )
+                    mime, charset = parse_content_type(response.headers.get("content-type", ""))
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > max_bytes:
+                        raise SourceError(too_large)
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise SourceError(too_large)
+                        chunks.append(chunk)
+                    return b"".join(chunks), mime, charset, current
+            raise SourceError(f"cannot fetch {url}: too many redirects")
     except httpx.TimeoutException:
         raise SourceError(f"cannot fetch {url}: timed out after {TIMEOUT_S:.0f} s") from None
     except httpx.InvalidURL as exc:
@@ -191,7 +204,52 @@ async def _get(url: str, accept: str | None, max_bytes: int) -> tuple[bytes, str
         raise SourceError(f"cannot fetch {url}: {describe_network_error(exc)}") from None
     except UnicodeError as exc:  # an address that cannot be encoded (IDNA)
         raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
-    return b"".join(chunks), mime, charset, final_url
+
+
+def redirect_target(current: str, location: str) -> str:
+    """Where a redirect from CURRENT to LOCATION leads: an absolute http(s) URL, else an error."""
+    from urllib.parse import urljoin
+
+    target = urljoin(current, location.strip())
+    if not is_url(target):
+        raise SourceError(f"cannot fetch {current}: it redirects to {location[:100]!r}")
+    return target
+
+
+@asynccontextmanager
+async def _open(client: Any, url: str, reach: Reach) -> AsyncIterator[Any]:
+    """A streamed GET of URL through a connection to an address REACH allows, resolved once
+    and checked (the Host header and TLS name stay the URL's own); each address in turn."""
+    import asyncio
+
+    import httpx
+
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise SourceError(f"cannot fetch {url}: only http and https URLs are supported")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    loop = asyncio.get_running_loop()
+    addresses = await loop.run_in_executor(None, checked_addresses, url, parsed.host, port, reach)
+    host_header = parsed.netloc.decode("ascii").rpartition("@")[2]
+    for index, address in enumerate(addresses):
+        target = parsed.copy_with(host=address, username=None, password=None)
+        request = client.build_request(
+            "GET",
+            target,
+            headers={"Host": host_header},
+            extensions={"sni_hostname": parsed.host},
+        )
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.ConnectError:
+            if index == len(addresses) - 1:
+                raise
+            continue
+        try:
+            yield response
+        finally:
+            await response.aclose()
+        return
 
 
 def describe_network_error(exc: Exception) -> str:

@@ -7,6 +7,12 @@ carries a checksum of its audio (a chunk of its own after the samples), and an e
 cut short or damaged is dropped on reading and spoken again. A take checked by ear (--verify)
 also carries what the listener heard and its score, so that a later run need not check it.
 Reading touches an entry, and the least recently used are evicted beyond the size limit.
+
+The folder is narrate's own, and says so: a CACHEDIR.TAG (the cache directory tag backup
+tools know) naming narrate. A folder that is neither new, empty, nor made only of narrate's
+entries (an older narrate's, before the tag) is refused in one line, never adopted; and
+clearing and eviction delete only narrate's entries (`ab/<sha256>.wav`), nothing else found
+there, following no link. `NARRATE_CACHE_DIR=~/Music` therefore deletes no music.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ import hashlib
 import io
 import json
 import os
+import re
 import struct
 import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import NarrateError
 from ..model import Clip
 
 CACHE_ENV = "NARRATE_CACHE_DIR"
@@ -29,6 +37,89 @@ SIZE_ENV = "NARRATE_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 2048
 CHECKSUM_CHUNK = b"nsum"  # RIFF chunk after the samples: blake2b-128 of the PCM
 CHECK_CHUNK = b"nchk"  # RIFF chunk: JSON of the listener's verdict on this take (--verify)
+MARKER = "CACHEDIR.TAG"
+SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+MARKER_TEXT = (
+    SIGNATURE.decode() + "\n# This folder is narrate's cache of synthesised sentences "
+    "(narrate cache clear deletes only its entries).\n"
+)
+SHARD = re.compile(r"[0-9a-f]{2}")
+ENTRY = re.compile(r"[0-9a-f]{64}\.wav")
+PART = re.compile(r"\.[0-9a-f]{64}\.wav\.[^/]*\.part|\.[^/]*\.part")
+OWN_FILES = {MARKER, "levels.json"}
+SCAN_LIMIT = 200_000  # entries looked at to recognise an older narrate's untagged cache
+
+
+class CacheError(NarrateError):
+    """The cache folder is not narrate's own."""
+
+
+def is_marked(folder: Path) -> bool:
+    """Whether FOLDER carries narrate's cache tag."""
+    marker = folder / MARKER
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return False
+        with marker.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    return head.startswith(SIGNATURE) and b"narrate" in head
+
+
+def only_narrates(folder: Path) -> bool:
+    """Whether FOLDER holds nothing but what narrate writes in a cache (or nothing at all)."""
+    seen = 0
+    try:
+        for child in folder.iterdir():
+            seen += 1
+            if child.name in OWN_FILES and child.is_file() and not child.is_symlink():
+                continue
+            if not (SHARD.fullmatch(child.name) and child.is_dir() and not child.is_symlink()):
+                return False
+            for item in child.iterdir():
+                seen += 1
+                if seen > SCAN_LIMIT or item.is_symlink() or not item.is_file():
+                    return False
+                if not (ENTRY.fullmatch(item.name) or PART.fullmatch(item.name)):
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def claim(folder: Path, create: bool = True) -> bool:
+    """Whether FOLDER is narrate's cache, tagging it first when it is new, empty or made only
+    of narrate's entries (CREATE: make it when missing)."""
+    if is_marked(folder):
+        return True
+    if folder.is_symlink() and not folder.exists():
+        return False
+    if not folder.exists():
+        if not create:
+            return False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+    if not folder.is_dir() or not only_narrates(folder):
+        return False
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tag.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(MARKER_TEXT)
+        os.replace(tmp, folder / MARKER)
+    except OSError:
+        return False
+    return True
+
+
+def refuse(folder: Path) -> CacheError:
+    what = "is not a folder" if folder.exists() and not folder.is_dir() else "holds other files"
+    return CacheError(
+        f"the cache folder {folder} {what} and is not narrate's (no {MARKER} of narrate's): "
+        f"set {CACHE_ENV} to a new or empty folder, or use --no-cache"
+    )
 
 
 def checksum(pcm: bytes) -> bytes:
@@ -130,11 +221,17 @@ class CacheInfo:
 
 
 class SegmentCache:
+    """The cache in PATH (default: default_dir()), which must be narrate's own (see claim):
+    CacheError when it is not."""
+
     def __init__(self, path: Path | None = None, max_bytes: int | None = None) -> None:
         self.path = path or default_dir()
         self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
         self.hits = 0
         self.misses = 0
+        if self.path.exists() or self.path.is_symlink():
+            if not claim(self.path):
+                raise refuse(self.path)
 
     @staticmethod
     def key(identity: dict[str, object], text: str) -> str:
@@ -174,8 +271,10 @@ class SegmentCache:
         """Store CLIP under KEY (with CHECK, the listener's verdict on it, if it was heard)."""
         path = self.entry(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
+            if not claim(self.path):  # made since, or replaced, by someone else: not ours
+                return
+            path.parent.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(encode_entry(clip, check))
@@ -188,17 +287,32 @@ class SegmentCache:
             pass  # a cache that cannot be written only costs speed
 
     def entries(self) -> list[tuple[Path, os.stat_result]]:
+        """narrate's entries in the cache (`ab/<sha256>.wav`, no link), nothing else there."""
         found: list[tuple[Path, os.stat_result]] = []
+        if not is_marked(self.path):
+            return found  # no cache yet (or not ours): nothing of ours in it
         try:
-            folders = [folder for folder in self.path.iterdir() if folder.is_dir()]
-        except OSError:  # no cache yet, or its path is not a folder: nothing cached
+            folders = [
+                folder
+                for folder in self.path.iterdir()
+                if SHARD.fullmatch(folder.name) and folder.is_dir() and not folder.is_symlink()
+            ]
+        except OSError:
             return found
         for folder in folders:
-            for item in folder.glob("*.wav"):
+            try:
+                items = list(folder.iterdir())
+            except OSError:
+                continue
+            for item in items:
+                if not ENTRY.fullmatch(item.name) or item.name[:2] != folder.name:
+                    continue
                 try:
-                    found.append((item, item.stat()))
+                    stat = item.lstat()
                 except OSError:
                     continue
+                if stat.st_mode & 0o170000 == 0o100000:  # a regular file, not a link
+                    found.append((item, stat))
         return found
 
     def info(self) -> CacheInfo:
