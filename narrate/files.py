@@ -9,8 +9,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from stat import S_ISDIR, S_ISFIFO, S_ISREG
 
 from .errors import BusyError
 
@@ -144,3 +145,40 @@ def remove_stale_stages(parent: Path) -> int:
         shutil.rmtree(stage, ignore_errors=True)
         removed += 1
     return removed
+
+
+MAX_NAME_BYTES = 255  # what Linux, macOS and Windows filesystems allow a file name
+
+
+def guard_output(
+    out: Path, inputs: Iterable[Path | None] = (), beside: Iterable[Path] = ()
+) -> None:
+    """Refuse, before any work, an output that would hurt: OUT (or a file BESIDE it that the
+    run writes) being one of INPUTS (the same file by inode, through links too, whatever
+    --force says), a folder, a FIFO, a device or a socket (narrate writes regular files), or
+    a name longer than filesystems allow."""
+    from .errors import OutputError
+
+    sources = [path for path in inputs if path is not None]
+    for target in [out, *beside]:
+        if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
+            raise OutputError(
+                f"the output name {target.name[:60]}… is longer than {MAX_NAME_BYTES} bytes"
+            )
+        try:
+            stat = target.stat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        if S_ISDIR(stat.st_mode):
+            raise OutputError(f"{target} is a folder: give a file name with -o")
+        if not S_ISREG(stat.st_mode):
+            kind = "a FIFO" if S_ISFIFO(stat.st_mode) else "not a regular file"
+            raise OutputError(f"cannot write {target}: it is {kind} (narrate writes files)")
+        for source in sources:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(source, target):
+                    raise OutputError(
+                        f"cannot write {target}: it is the input {source} (give another -o)"
+                    )

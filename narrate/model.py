@@ -86,10 +86,36 @@ class Article:
         return sum(count_words(block.text) for block in self.blocks if block.kind != "code")
 
     def made_safe(self) -> Article:
-        """This article with every text cleaned of what XML cannot carry (see safe_text): a
-        page's metadata and text are the page author's, and may hold anything."""
+        """This article with every text cleaned of what XML cannot carry (see safe_text), and
+        its metadata cut to lengths a title, a byline or an address has (FIELD_LIMITS): a
+        page's metadata and text are the page author's, and may hold anything (a 200 kB
+        title would be spoken in the intro and written into every tag)."""
         blocks = [with_safe_texts(b) for b in self.blocks]
-        return replace(with_safe_texts(self), blocks=[b for b in blocks if b.text.strip()])
+        safe = with_safe_texts(self)
+        limited = {
+            name: shortened(value, limit)
+            for name, limit in FIELD_LIMITS.items()
+            if isinstance(value := getattr(safe, name), str)
+        }
+        if safe.image and len(safe.image) > MAX_URL:
+            limited["image"] = None
+        if safe.url and len(safe.url) > MAX_URL:
+            limited["url"] = None
+        return replace(safe, blocks=[b for b in blocks if b.text.strip()], **limited)
+
+
+FIELD_LIMITS = {"title": 300, "author": 300, "site": 120, "lang": 35, "date": 40}
+MAX_URL = 2048  # longer addresses are no article's own
+
+
+def shortened(text: str, limit: int) -> str:
+    """TEXT cut at a word boundary to at most LIMIT characters (an ellipsis marks the cut)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import OutputError
+from .files import guard_output
 from .model import Article, Script
 from .read.extract import extract_page
 from .read.fetch import Page, fetch
@@ -113,6 +114,7 @@ def narrate_script(
     verify: VerifyOptions | None = None,
     listener: Hearer | None = None,
     verify_report: bool = True,
+    inputs: tuple[Path, ...] = (),
 ) -> NarrationResult:
     """Synthesise and master SCRIPT into OUT, refusing to replace a different file unless FORCE.
 
@@ -123,7 +125,8 @@ def narrate_script(
     itself unless FORCE, or OWN_SIDECARS (a feed's episodes folder is narrate's own).
     With VERIFY, LISTENER hears every sentence as it is spoken and what came out wrong is
     spoken again (see voice/verify.py); the report goes to OUT's .verify.json beside it
-    (unless not VERIFY_REPORT: a feed keeps it in its library).
+    (unless not VERIFY_REPORT: a feed keeps it in its library). No file written may be one of
+    INPUTS (the article's file, a lexicon), nor a folder, FIFO or device (see guard_output).
     """
     from .audio.encode import format_for
     from .audio.master import MasterOptions, master
@@ -142,9 +145,9 @@ def narrate_script(
         settings["verify"] = verify.settings()
     key = narration_key(script, engine.name, engine.voice, settings)
     words = script.article.word_count
+    written = written_beside(out, options.sidecars, verify is not None and verify_report)
+    guard_output(out, (*inputs, options.cover, options.intro_music, options.outro_music), written)
     if out.exists():
-        if out.is_dir():
-            raise OutputError(f"{out} is a folder: give a file name with -o")
         if not force:
             if read_key(out) == key:
                 return NarrationResult(out, 0.0, len(script.sentences), words, skipped=True)
@@ -210,6 +213,15 @@ def narrate_script(
         sidecars=episode.sidecars,
         verify=report,
     )
+
+
+def written_beside(out: Path, sidecars: bool, report: bool) -> list[Path]:
+    """The files a narration into OUT writes beside it."""
+    from .audio.sidecars import SIDECAR_SUFFIXES, sidecar_path
+    from .voice.verify import verify_path
+
+    beside = [sidecar_path(out, kind) for kind in SIDECAR_SUFFIXES] if sidecars else []
+    return beside + ([verify_path(out)] if report else [])
 
 
 def is_english(lang: str | None) -> bool:

@@ -769,9 +769,11 @@ def test_environment_faults_are_one_clear_line(tmp_path, published):
         "ok.mp3",
         NARRATE_CACHE_DIR=str(cache_file),
     )
-    assert narrated.returncode == 0, narrated.stderr  # a cache that cannot work costs speed
+    one_line_error(narrated, "is not a folder")  # a file is no cache: said at once, in one line
+    assert not (tmp_path / "ok.mp3").exists()
     info = run(tmp_path, "cache", "info", NARRATE_CACHE_DIR=str(cache_file))
-    assert info.returncode in (0, 1)
+    one_line_error(info, str(cache_file))
+    assert cache_file.read_text() == "x"
     port = run(tmp_path, "serve", str(published), "--port", "99999")
     assert port.returncode == 2 and "99999" in port.stderr
 

@@ -120,3 +120,39 @@ def test_cli_bad_lexicon_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["script", str(SAMPLE_HTML), "--lexicon", str(bad)])
     assert result.exit_code == 1
     assert result.output.startswith("narrate: ") and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("word = 5\nsay = 'five'", "word must be text, not 5"),
+        ("word = 'NATO'\nsay = ['x']", "say must be text"),
+        ("word = 'NATO'\nas = 'letters'\ncase_sensitive = 'yes'", "case_sensitive must be true"),
+        ("regex = 'a(b)?'\nsay = '\\9'", "invalid group reference"),
+        ("regex = '(?<name>x)'\nsay = '\\g<other>'", "bad regex rule"),
+        ("regex = '(unclosed'\nsay = 'x'", "bad regex rule"),
+        ("regex = ''\nsay = 'x'", "empty regex"),
+        ("wrod = 'NATO'\nsay = 'x'", "unknown key"),
+    ],
+)
+def test_bad_toml_rules_are_refused_with_one_line(rule, message):
+    with pytest.raises(LexiconError, match=message):
+        parse_toml(f"[[rule]]\n{rule}\n", "mine.toml")
+
+
+def test_a_regex_that_backtracks_without_end_stops_with_one_line(tmp_path):
+    lexicon = tmp_path / "slow.toml"
+    lexicon.write_text("[[rule]]\nregex = '(a|aa)+$'\nsay = 'x'\n")
+    story = tmp_path / "story.txt"
+    story.write_text("A title\n\nThe shout was " + "a" * 60 + "! and the crowd went on.\n")
+    result = CliRunner().invoke(cli, ["script", str(story), "--lexicon", str(lexicon)])
+    assert result.exit_code == 1
+    assert "took over 1 s on one sentence" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_regex_rules_keep_pythons_syntax_lookarounds_and_templates():
+    lexicon = parse_toml(
+        "[[rule]]\nregex = '(?<!\\w)Kh-(\\d+)(?!\\w)'\nsay = 'K H \\1'\n", "mine.toml"
+    )
+    assert normalize("The Kh-101 hit.", lexicon=lexicon) == "The K H one hundred one hit."

@@ -390,12 +390,19 @@ def test_no_sidecars_and_explicit_cover(tmp_path):
 
 def test_lead_image_from_the_page(tmp_path, server):
     from narrate.audio.cover import make_cover
+    from narrate.read.reach import Reach
 
     picture = tmp_path / "lead.jpg"
     Image.new("RGB", (1600, 900), (20, 200, 40)).save(picture)
     server.routes["/lead.jpg"] = Route(body=picture.read_bytes(), content_type="image/jpeg")
+    typed = Reach.typed(server.base_url)  # the page's own host, as if typed: it may be local
     cover = make_cover(
-        tmp_path / "c.jpg", title="T", site="S", date=None, image_url=server.url("/lead.jpg")
+        tmp_path / "c.jpg",
+        title="T",
+        site="S",
+        date=None,
+        image_url=server.url("/lead.jpg"),
+        reach=typed,
     )
     with Image.open(cover) as image:
         assert image.size == (1400, 1400) and image.getpixel((700, 700))[1] > 150
@@ -405,6 +412,7 @@ def test_lead_image_from_the_page(tmp_path, server):
         site="S",
         date="2023-11-14",
         image_url=server.url("/nope.jpg"),
+        reach=typed,
     )
     with Image.open(missing) as image:  # generated instead
         assert image.size == (1400, 1400)

@@ -102,9 +102,7 @@ def intranet(server):
 
 def secret_requests(server) -> list[str]:
     return [
-        path
-        for _method, path, _body in server.requests
-        if path.startswith(("/secret", "/pic.jpg"))
+        path for _method, path, _body in server.requests if path.startswith(("/secret", "/pic.jpg"))
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,9 @@ from .options import (
     "-o",
     "--output",
     "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file (default: a slug of the title, in the current folder).",
+    type=click.Path(path_type=Path),
+    help="Output file (default: a slug of the title, in the current folder); a folder (or a "
+    "name ending in /) puts that default name there.",
 )
 @click.option(
     "--engine",
@@ -73,7 +75,8 @@ def article(
     """
     from ..audio.encode import FORMATS
     from ..audio.tags import read_key
-    from ..pipeline import narrate_script, slugify, source_key
+    from ..files import guard_output
+    from ..pipeline import narrate_script, slugify, source_key, written_beside
     from ..read.extract import extract_page
     from ..read.fetch import fetch, is_url
     from ..read.reach import Reach
@@ -106,10 +109,13 @@ def article(
         datelines=not params["no_dateline"],
     )
     suffix = FORMATS[params["audio_format"] or "mp3"].suffix
-    named = output.with_suffix(suffix) if output is not None and not output.suffix else output
+    folder, named = output_target(output, suffix)
     mastering = make_master_options(
         named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
     )
+    inputs = input_files(source, params)
+    if named is not None:  # before any work: an output that would hurt an input is refused
+        guard_output(named, inputs, written_beside(named, mastering.sidecars, verify is not None))
     if is_url(source):  # the page's lead image may come from the host the user typed
         mastering = replace(mastering, reach=Reach.typed(source))
     probe = get_engine(engine, voice=voice, threads=voice_threads)
@@ -144,7 +150,7 @@ def article(
     script = build_script(
         extract_page(page), options.lang, options=options, outro=not params["no_outro"]
     )
-    out = named or Path.cwd() / f"{slugify(script.article.title)}{suffix}"
+    out = named or (folder or Path.cwd()) / f"{slugify(script.article.title)}{suffix}"
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
             script,
@@ -161,6 +167,7 @@ def article(
             voices=voices,
             verify=verify,
             listener=listener,
+            inputs=inputs,
         )
     if not quiet:
         if result.skipped:
@@ -175,6 +182,35 @@ def article(
         if result.verify is not None:
             click.echo(result.verify.summary(), err=True)
     click.echo(str(result.path))
+
+
+def output_target(output: Path | None, suffix: str) -> tuple[Path | None, Path | None]:
+    """(folder, file) for -o OUTPUT: a file (SUFFIX added when it has none), or, for an
+    existing folder or a name ending in a slash, that folder (made if need be) with the
+    default name in it."""
+    from ..errors import OutputError
+
+    if output is None:
+        return None, None
+    text = str(output)
+    if text == "-":
+        raise OutputError("narrate writes files, not standard output: give -o a file name")
+    if output.is_dir() or text.endswith(("/", os.sep)):
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot make the folder {output}: {exc.strerror}") from None
+        return output, None
+    return None, output.with_suffix(suffix) if not output.suffix else output
+
+
+def input_files(source: str, params: dict[str, Any]) -> tuple[Path, ...]:
+    """The files a narration reads, which nothing it writes may be."""
+    from ..read.fetch import is_url
+
+    named = [params.get(name) for name in ("lexicon_path", "cover", "intro_music", "outro_music")]
+    article = [Path(source)] if source != "-" and not is_url(source) else []
+    return tuple(path for path in [*article, *named] if isinstance(path, Path))
 
 
 @click.command()

@@ -31,6 +31,8 @@ def jsonld_items(tree: Any) -> list[dict[str, Any]]:
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
+        if len(script.text) > MAX_JSONLD_CHARS or json_depth(script.text) > MAX_JSONLD_DEPTH:
+            continue  # no article's metadata is this large or this deep
         try:
             data = json.loads(script.text)
         except ValueError:
@@ -43,6 +45,24 @@ def jsonld_items(tree: Any) -> list[dict[str, Any]]:
             if any(str(k).endswith("Article") or k == "BlogPosting" for k in kinds):
                 found.append(item)
     return found
+
+
+MAX_JSONLD_CHARS = 2_000_000
+MAX_JSONLD_DEPTH = 64
+
+
+def json_depth(text: str) -> int:
+    """How deep the brackets of the JSON TEXT nest (strings skipped): measured without
+    parsing, so that a block nested 100,000 deep is never handed to a recursive parser."""
+    depth = deepest = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
 
 
 def iter_jsonld(data: Any) -> list[Any]:

@@ -13,6 +13,7 @@ import html
 from typing import Any
 
 from .blocks import clean_inline
+from .bylines import MAX_JSONLD_CHARS, MAX_JSONLD_DEPTH, json_depth
 
 
 def page_metadata(tree: Any, url: str | None, need_author: bool = True) -> Any:
@@ -32,6 +33,10 @@ def page_metadata(tree: Any, url: str | None, need_author: bool = True) -> Any:
     )
 
     tree = copy.deepcopy(tree)  # the date and author searches prune what they read
+    for script in list(tree.iter("script")):  # metadata too large or deep to be any page's
+        text = script.text or ""
+        if len(text) > MAX_JSONLD_CHARS or json_depth(text) > MAX_JSONLD_DEPTH:
+            script.getparent().remove(script)
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None  # a one-word "author" is a handle or the site

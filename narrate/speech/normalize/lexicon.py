@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...errors import NarrateError
 from .core import Text
@@ -40,14 +42,45 @@ class LexiconError(NarrateError):
     """A lexicon file cannot be read or holds a bad rule."""
 
 
+REGEX_TIMEOUT_S = 1.0  # a user's regex rule may take this long on one piece of a sentence
+
+
+class TimedPattern:
+    """A user's regex rule, compiled by the `regex` module and searched under a time limit:
+    a pattern that backtracks catastrophically (`(a|aa)+$` on "aaaa…!") stops with one line
+    instead of hanging narrate. `regex` rather than RE2 (linear time, no such risk) because
+    it reads Python's syntax as written, lookarounds and backreferences included, which
+    pronunciation rules use, and its matches expand templates as `re` does."""
+
+    def __init__(self, source: str, flags: int, where: str) -> None:
+        import regex
+
+        self.source = source
+        self.where = where
+        self.compiled = regex.compile(source, flags)
+
+    @property
+    def flags(self) -> int:
+        return int(self.compiled.flags)
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        try:
+            yield from self.compiled.finditer(text, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError:
+            raise LexiconError(
+                f"{self.where}: the regex rule {self.source[:80]!r} took over "
+                f"{REGEX_TIMEOUT_S:g} s on one sentence (it backtracks without end): simplify it"
+            ) from None
+
+
 @dataclass(frozen=True)
 class LexiconRule:
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | TimedPattern
     say: str | None = None  # replacement text (regex rules: a re.sub template)
     mode: str = "substitute"  # "substitute" | "letters" | "word" | "regex"
     source: str = ""
 
-    def spoken(self, match: re.Match[str]) -> str:
+    def spoken(self, match: Any) -> str:
         written = match.group(0)
         if self.mode == "letters":
             return " ".join(ch.upper() for ch in written if ch.isalnum())
@@ -88,13 +121,19 @@ class Lexicon:
     def add_regex(
         self, regex: str, say: str, case_sensitive: bool = False, source: str = ""
     ) -> None:
+        import regex as regex_module
+
+        where = source or "lexicon"
+        if not regex.strip():
+            raise LexiconError(f"{where}: empty regex")
         try:
-            pattern = re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
+            flags = regex_module.V0 | (0 if case_sensitive else regex_module.IGNORECASE)
+            pattern = TimedPattern(regex, flags, where)
             # The replacement is checked now, not at the first match: the same pattern with
             # an empty alternative matches "" with every group unset and expands it once.
-            re.compile(f"{regex}|", pattern.flags).sub(say, "")
-        except (re.error, IndexError) as exc:
-            raise LexiconError(f"{source or 'lexicon'}: bad regex rule {regex!r}: {exc}") from None
+            regex_module.compile(f"(?:{regex})|", flags).sub(say, "", timeout=REGEX_TIMEOUT_S)
+        except (regex_module.error, re.error, IndexError, TimeoutError) as exc:
+            raise LexiconError(f"{where}: bad regex rule {regex!r}: {exc}") from None
         self.rules.append(LexiconRule(pattern, say, "regex", source))
 
 
@@ -118,6 +157,15 @@ def load_lexicon(path: str | Path, phonemes: bool = False) -> Lexicon:
     return parse_tsv(text, str(file))
 
 
+RULE_KEYS: dict[str, type] = {
+    "word": str,
+    "regex": str,
+    "say": str,
+    "as": str,
+    "case_sensitive": bool,
+}
+
+
 def parse_toml(text: str, source: str = "lexicon") -> Lexicon:
     try:
         import tomllib
@@ -128,22 +176,32 @@ def parse_toml(text: str, source: str = "lexicon") -> Lexicon:
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{source}: {exc}") from None
     lexicon = Lexicon()
-    for index, rule in enumerate(data.get("rule", []), start=1):
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        raise LexiconError(f"{source}: 'rule' must be a list of [[rule]] tables")
+    for index, rule in enumerate(rules, start=1):
         where = f"{source} rule {index}"
         if not isinstance(rule, dict):
             raise LexiconError(f"{where}: expected a table")
-        case_sensitive = bool(rule.get("case_sensitive", False))
+        for key, kind in RULE_KEYS.items():
+            if key in rule and not isinstance(rule[key], kind):
+                wanted = "true or false" if kind is bool else "text"
+                raise LexiconError(f"{where}: {key} must be {wanted}, not {rule[key]!r}")
+        unknown = set(rule) - set(RULE_KEYS)
+        if unknown:
+            raise LexiconError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        case_sensitive = rule.get("case_sensitive", False)
         mode = rule.get("as", "substitute")
         if "regex" in rule:
             if "say" not in rule:
                 raise LexiconError(f"{where}: a regex rule needs 'say'")
-            lexicon.add_regex(str(rule["regex"]), str(rule["say"]), case_sensitive, where)
+            lexicon.add_regex(rule["regex"], rule["say"], case_sensitive, where)
         elif "word" in rule:
             if mode not in ("substitute", "letters", "word"):
                 raise LexiconError(f"{where}: 'as' must be letters or word")
             if mode == "substitute" and "say" not in rule:
                 raise LexiconError(f"{where}: needs 'say' or 'as'")
-            lexicon.add_word(str(rule["word"]), rule.get("say"), mode, case_sensitive, where)
+            lexicon.add_word(rule["word"], rule.get("say"), mode, case_sensitive, where)
         else:
             raise LexiconError(f"{where}: needs 'word' or 'regex'")
     return lexicon
