@@ -150,6 +150,16 @@ def remove_stale_stages(parent: Path) -> int:
 MAX_NAME_BYTES = 255  # what Linux, macOS and Windows filesystems allow a file name
 
 
+def check_name(path: Path) -> None:
+    """OutputError unless PATH's name fits what filesystems allow (MAX_NAME_BYTES)."""
+    from .errors import OutputError
+
+    if len(os.fsencode(path.name)) > MAX_NAME_BYTES:
+        raise OutputError(
+            f"the output name {path.name[:60]}… is longer than {MAX_NAME_BYTES} bytes"
+        )
+
+
 def guard_output(
     out: Path, inputs: Iterable[Path | None] = (), beside: Iterable[Path] = ()
 ) -> None:
@@ -161,10 +171,7 @@ def guard_output(
 
     sources = [path for path in inputs if path is not None]
     for target in [out, *beside]:
-        if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
-            raise OutputError(
-                f"the output name {target.name[:60]}… is longer than {MAX_NAME_BYTES} bytes"
-            )
+        check_name(target)
         try:
             stat = target.stat()
         except FileNotFoundError:

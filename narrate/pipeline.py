@@ -147,13 +147,10 @@ def narrate_script(
     words = script.article.word_count
     written = written_beside(out, options.sidecars, verify is not None and verify_report)
     guard_output(out, (*inputs, options.cover, options.intro_music, options.outro_music), written)
-    if out.exists():
-        if not force:
-            if read_key(out) == key:
-                return NarrationResult(out, 0.0, len(script.sentences), words, skipped=True)
-            raise OutputError(
-                f"{out} already exists: use --force to replace it, or -o another name"
-            )
+    if out.exists() and not force:
+        if read_key(out) == key:
+            return NarrationResult(out, 0.0, len(script.sentences), words, skipped=True)
+        raise OutputError(f"{out} already exists: use --force to replace it, or -o another name")
     if (options.sidecars or verify is not None) and not force and not own_sidecars:
         from .audio.sidecars import SIDECAR_SUFFIXES, sidecar_path
         from .voice.verify import verify_path

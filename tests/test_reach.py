@@ -49,7 +49,7 @@ def no_packet_leaves(monkeypatch):
     real_resolve = reach_module.resolve
 
     def stand_in(host: str, port: int) -> list[str]:
-        return STAND_IN.get(host.lower(), None) or real_resolve(host, port)
+        return STAND_IN.get(host.lower()) or real_resolve(host, port)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(reach_module, "resolve", stand_in)
@@ -198,7 +198,8 @@ def test_feed_items_redirects_and_xml_base_never_reach_inside(intranet, feed_dir
     intranet.routes["/atom.xml"] = Route(
         body=(
             f"<feed xmlns='http://www.w3.org/2005/Atom' xml:base='http://localhost:{port}/'>"
-            "<title>A</title><entry><title>e</title><link href='secret?atom'/><id>1</id></entry></feed>"
+            "<title>A</title><entry><title>e</title><link href='secret?atom'/><id>1</id></entry>"
+            "</feed>"
         ).encode(),
         content_type="application/atom+xml",
     )

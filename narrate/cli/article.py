@@ -30,7 +30,7 @@ from .options import (
     "-o",
     "--output",
     "output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
     help="Output file (default: a slug of the title, in the current folder); a folder (or a "
     "name ending in /) puts that default name there.",
 )
@@ -61,7 +61,7 @@ from .options import (
 def article(
     ctx: click.Context,
     source: str,
-    output: Path | None,
+    output: str | None,
     engine: str,
     voice: str | None,
     force: bool,
@@ -110,12 +110,13 @@ def article(
     )
     suffix = FORMATS[params["audio_format"] or "mp3"].suffix
     folder, named = output_target(output, suffix)
+    inputs = input_files(source, params)
+    if named is not None:  # before any work: an output that would hurt an input is refused
+        beside = written_beside(named, not params["no_sidecars"], verify is not None)
+        guard_output(named, inputs, beside)
     mastering = make_master_options(
         named or Path(f"narration{suffix}"), params, encode_while_speaking=cores >= 2
     )
-    inputs = input_files(source, params)
-    if named is not None:  # before any work: an output that would hurt an input is refused
-        guard_output(named, inputs, written_beside(named, mastering.sidecars, verify is not None))
     if is_url(source):  # the page's lead image may come from the host the user typed
         mastering = replace(mastering, reach=Reach.typed(source))
     probe = get_engine(engine, voice=voice, threads=voice_threads)
@@ -184,24 +185,28 @@ def article(
     click.echo(str(result.path))
 
 
-def output_target(output: Path | None, suffix: str) -> tuple[Path | None, Path | None]:
-    """(folder, file) for -o OUTPUT: a file (SUFFIX added when it has none), or, for an
-    existing folder or a name ending in a slash, that folder (made if need be) with the
+def output_target(output: str | None, suffix: str) -> tuple[Path | None, Path | None]:
+    """(folder, file) for -o OUTPUT: a file (SUFFIX added to a new name that has none), or,
+    for an existing folder or a name ending in a slash, that folder (made if need be) with the
     default name in it."""
     from ..errors import OutputError
+    from ..files import check_name
 
     if output is None:
         return None, None
-    text = str(output)
-    if text == "-":
+    if output == "-":
         raise OutputError("narrate writes files, not standard output: give -o a file name")
-    if output.is_dir() or text.endswith(("/", os.sep)):
+    path = Path(output)
+    check_name(path)
+    if path.is_dir() or output.endswith(("/", os.sep)):
         try:
-            output.mkdir(parents=True, exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot make the folder {output}: {exc.strerror}") from None
-        return output, None
-    return None, output.with_suffix(suffix) if not output.suffix else output
+        return path, None
+    if path.suffix or path.exists() or path.is_symlink():  # an existing name is taken as is
+        return None, path
+    return None, path.with_suffix(suffix)
 
 
 def input_files(source: str, params: dict[str, Any]) -> tuple[Path, ...]:

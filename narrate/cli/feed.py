@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..cores import core_budget
-from .options import ENGINE_NAMES, is_quiet, quiet_option
+from .options import ENGINE_NAMES, bitrate_type, is_quiet, loudness_type, quiet_option
 
 
 @click.group()
@@ -42,8 +42,8 @@ def narration_overrides(func: Any) -> Any:
                 type=click.IntRange(1, 10),
                 help="With verify: re-takes at most for a sentence heard wrong (default: 3).",
             ),
-            click.option("--loudness", type=click.FloatRange(-40, -5), help="Target LUFS."),
-            click.option("--bitrate", help="Audio bitrate, e.g. 64k."),
+            click.option("--loudness", type=loudness_type(), help="Target LUFS (-40 to -5)."),
+            click.option("--bitrate", type=bitrate_type(), help="Audio bitrate, 8k to 320k."),
             click.option(
                 "--format",
                 "format_",

@@ -83,6 +83,34 @@ def is_quiet(ctx: click.Context, quiet: bool | None) -> bool:
     return bool(quiet) or bool(ctx.obj and ctx.obj.get("quiet"))
 
 
+class Checked(click.ParamType):
+    """A click type from a checking function (ValueError: a usage error naming the option)."""
+
+    def __init__(self, name: str, convert: Any, check: Any) -> None:
+        self.name = name
+        self._convert = convert
+        self._check = check
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        try:
+            return self._check(self._convert(value))
+        except ValueError as exc:
+            message = str(exc) if "must" in str(exc) else f"{value!r} is not a {self.name}"
+            self.fail(message, param, ctx)
+
+
+def bitrate_type() -> Checked:
+    from ..audio.limits import check_bitrate
+
+    return Checked("bitrate", str, check_bitrate)
+
+
+def loudness_type() -> Checked:
+    from ..audio.limits import check_loudness
+
+    return Checked("loudness", float, check_loudness)
+
+
 def master_options(func: Any) -> Any:
     """Options of the mastering stage, shared by `article` (and the feed commands)."""
     decorators = [
@@ -94,13 +122,14 @@ def master_options(func: Any) -> Any:
         ),
         click.option(
             "--bitrate",
+            type=bitrate_type(),
             default="64k",
             show_default=True,
-            help="Bitrate for MP3, M4A and Opus (CBR for MP3).",
+            help="Bitrate for MP3, M4A and Opus (CBR for MP3), 8k to 320k.",
         ),
         click.option(
             "--loudness",
-            type=click.FloatRange(-40, -5),
+            type=loudness_type(),
             default=-16.0,
             show_default=True,
             help="Integrated loudness target, LUFS.",

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from ..audio.limits import check_bitrate, check_loudness
 from ..errors import NarrateError
 
 CONFIG_NAME = "feed.toml"
@@ -129,11 +130,11 @@ class FeedConfig:
             raise FeedError(f"engine must be one of {', '.join(ENGINE_NAMES)}, not {self.engine!r}")
         if not 1 <= self.verify_tries <= 10:
             raise FeedError(f"verify_tries must be 1 to 10, not {self.verify_tries!r}")
-        if not -40 <= self.loudness <= -5:
-            raise FeedError(f"loudness must be between -40 and -5 LUFS, not {self.loudness!r}")
-        rate = re.fullmatch(r"(\d{1,3})k", self.bitrate)
-        if not rate or not 8 <= int(rate.group(1)) <= 320:
-            raise FeedError(f"bitrate must be like 64k (8k to 320k), not {self.bitrate!r}")
+        try:
+            check_loudness(self.loudness)
+            check_bitrate(self.bitrate)
+        except ValueError as exc:
+            raise FeedError(str(exc)) from None
         if self.cluster and not re.fullmatch(
             r"(?:(?:tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]+:\d{1,5}", self.cluster
         ):

@@ -229,9 +229,8 @@ class SegmentCache:
         self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
         self.hits = 0
         self.misses = 0
-        if self.path.exists() or self.path.is_symlink():
-            if not claim(self.path):
-                raise refuse(self.path)
+        if (self.path.exists() or self.path.is_symlink()) and not claim(self.path):
+            raise refuse(self.path)
 
     @staticmethod
     def key(identity: dict[str, object], text: str) -> str:

@@ -1,0 +1,160 @@
+"""Hostile input and unlucky users, class by class: outputs that would hurt inputs, metadata
+that would hang or crash narrate, options out of range. The real command line, as
+subprocesses (see test_faults.py); each case one clear line and a non-zero exit, or a correct
+result, and nothing of the user's changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_HTML
+from tests.test_faults import one_line_error, run
+
+STORY = (
+    "<html lang='en'><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>"
+    "<p>The council met on Tuesday to decide on the new bridge across the river, officials "
+    "said.</p><p>Work will start next spring and last two years, the mayor told reporters.</p>"
+    "</article></body></html>"
+)
+
+
+def story(tmp_path: Path, title: str = "Bridge vote", head: str = "") -> Path:
+    path = tmp_path / "story.html"
+    path.write_text(STORY.format(title=title, head=head), encoding="utf-8")
+    return path
+
+
+# --- outputs that cannot hurt inputs ---------------------------------------------------------
+
+
+def test_the_input_is_never_the_output_however_it_is_named(tmp_path):
+    source = story(tmp_path)
+    original = source.read_bytes()
+    (tmp_path / "link.html").symlink_to(source)
+    os.link(source, tmp_path / "hard.html")
+    for output in ("story.html", "link.html", "hard.html", str(source)):
+        result = run(
+            tmp_path, "article", "story.html", "--engine", "espeak", "--force",
+            "--format", "mp3", "-o", output,
+        )  # fmt: skip
+        one_line_error(result, "it is the input")
+    lexicon = tmp_path / "words.toml"
+    lexicon.write_text("[[rule]]\nword = 'Bridge'\nsay = 'Bridge'\n")
+    result = run(
+        tmp_path, "article", "story.html", "--engine", "espeak", "--force",
+        "--lexicon", "words.toml", "--format", "mp3", "-o", "words.toml",
+    )  # fmt: skip
+    one_line_error(result, "it is the input")
+    cover = tmp_path / "out.jpg"
+    cover.write_bytes(picture_bytes())
+    kept = cover.read_bytes()
+    result = run(
+        tmp_path, "article", "story.html", "--engine", "espeak", "--force",
+        "--cover", "out.jpg", "-o", "out.mp3",
+    )  # fmt: skip
+    one_line_error(result, "out.jpg", "it is the input")  # the cover beside out.mp3 would be it
+    assert source.read_bytes() == original and cover.read_bytes() == kept
+    assert lexicon.read_text().startswith("[[rule]]")
+    assert not (tmp_path / "out.mp3").exists()
+
+
+def picture_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1400, 1400), (10, 20, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_fifos_devices_and_folders_are_refused_before_any_work(tmp_path):
+    story(tmp_path)
+    fifo = tmp_path / "pipe.mp3"
+    os.mkfifo(fifo)
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-o", "pipe.mp3")
+    one_line_error(result, "it is a FIFO")  # and no hang: nothing opened it
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-o", "/dev/null")
+    one_line_error(result, "not a regular file")
+    assert not Path("/dev/null.jpg").exists() and not Path("/dev/null.vtt").exists()
+    os.mkfifo(tmp_path / "side.vtt")  # a sidecar's name taken by a FIFO
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-o", "side.mp3")
+    one_line_error(result, "side.vtt", "FIFO")
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-o", "-")
+    one_line_error(result, "standard output")
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-o", "x" * 300)
+    one_line_error(result, "longer than 255 bytes")
+    assert not (tmp_path / "side.mp3").exists() and not (tmp_path / "-.mp3").exists()
+
+
+def test_a_folder_as_output_gets_the_default_name_inside(tmp_path):
+    story(tmp_path)
+    for folder in ("newdir/", "existing"):
+        (tmp_path / "existing").mkdir(exist_ok=True)
+        result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-q", "-o", folder)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / folder / "bridge-vote.mp3").exists()
+    assert not (tmp_path / "newdir.mp3").exists()
+
+
+# --- metadata that would hang or crash ------------------------------------------------------
+
+
+def test_json_ld_nested_100000_deep_is_passed_over(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    head = f"<script type='application/ld+json'>{deep}</script>"
+    story(tmp_path, head=head)
+    result = run(tmp_path, "script", "story.html")
+    assert result.returncode == 0, result.stderr
+    assert "bridge across the river" in result.stdout
+
+
+def test_a_title_of_200_kb_is_cut_for_the_intro_tags_and_file_name(tmp_path):
+    title = "Council votes on the bridge " * 7000
+    story(tmp_path, title=title)
+    result = run(tmp_path, "script", "story.html", timeout=60)
+    assert result.returncode == 0, result.stderr
+    intro = result.stdout.split("\n\n")[0]
+    assert len(intro) < 400
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", "-q", timeout=120)
+    assert result.returncode == 0, result.stderr
+    made = [p.name for p in tmp_path.glob("*.mp3")]
+    assert len(made) == 1 and len(made[0]) <= 84
+
+
+# --- options out of range -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--bitrate", "abc", ("--bitrate",)),
+        ("--bitrate", "-64k", ("--bitrate",)),
+        ("--bitrate", "0k", ("--bitrate",)),
+        ("--bitrate", "99999k", ("--bitrate",)),
+        ("--loudness", "nan", ("--loudness",)),
+    ],
+)
+def test_bad_mastering_options_name_the_option(tmp_path, option, value, words):
+    story(tmp_path)
+    result = run(tmp_path, "article", "story.html", "--engine", "espeak", option, value)
+    assert result.returncode == 2, result.stderr  # click's usage error, before any work
+    assert any(word in result.stderr for word in words), result.stderr
+    assert not list(tmp_path.glob("*.mp3"))
+
+
+def test_latin1_text_on_stdin_is_read(tmp_path):
+    text = "Caf\xe9 news\n\nThe caf\xe9 on the corner reopened on Tuesday after the long works.\n"
+    result = run(tmp_path, "script", "-", stdin=text.encode("latin-1"))
+    assert result.returncode == 0, result.stderr
+    assert "café on the corner" in result.stdout
+
+
+def test_sample_runs_with_every_option_at_its_bound(tmp_path):
+    result = run(
+        tmp_path, "script", str(SAMPLE_HTML), "--lang", "en", "--date-order", "dmy",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
