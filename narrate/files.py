@@ -14,6 +14,7 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISFIFO, S_ISREG
 
 from .errors import BusyError
+from .stopping import critical, disown, own
 
 try:
     import fcntl
@@ -101,19 +102,27 @@ def staging_folder(parent: Path, stem: str) -> Iterator[Path]:
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale_stages(parent)
     # Made under a name the cleaners pass over, locked, then renamed (the lock goes with the
-    # folder): no cleaner ever sees a stage of a living run unlocked.
-    made = Path(tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent))
-    fd = os.open(made, os.O_RDONLY)
-    stage = made
+    # folder): no cleaner ever sees a stage of a living run unlocked. A signal waits until
+    # the folder is made, locked and known to be this run's (see stopping.py).
+    with critical():
+        made = Path(tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent))
+        own(made)
+        fd = os.open(made, os.O_RDONLY)
+        stage = made
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        stage = made.with_name(made.name[: -len(NEW_STAGE_SUFFIX)] + STAGE_SUFFIX)
-        os.rename(made, stage)
+        with critical():
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            stage = made.with_name(made.name[: -len(NEW_STAGE_SUFFIX)] + STAGE_SUFFIX)
+            os.rename(made, stage)
+            disown(made)
+            own(stage)
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        os.close(fd)
+        with critical():
+            shutil.rmtree(stage, ignore_errors=True)
+            disown(stage)
+            os.close(fd)
 
 
 def remove_stale_stages(parent: Path) -> int:

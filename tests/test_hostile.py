@@ -158,3 +158,144 @@ def test_sample_runs_with_every_option_at_its_bound(tmp_path):
         tmp_path, "script", str(SAMPLE_HTML), "--lang", "en", "--date-order", "dmy",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+# --- signals at any moment ------------------------------------------------------------------
+
+SIDECARS = (".mp3", ".vtt", ".srt", ".chapters.json", ".transcript.json", ".jpg")
+
+
+def stop_at(tmp_path: Path, name: str, sig: int, after_stage_s: float | None, at_s: float):
+    """Narrate the sample into TMP_PATH/NAME/, sending SIG AT_S seconds after the start, or
+    AFTER_STAGE_S after its staging folder appears; (exit status, stderr, files left)."""
+    import signal  # noqa: F401
+    import subprocess
+    import time
+
+    from tests.test_faults import start
+
+    folder = tmp_path / name
+    folder.mkdir()
+    out = folder / "story.mp3"
+    proc = start(tmp_path, "article", str(SAMPLE_HTML), "--engine", "espeak", "--no-cache",
+                 "-o", str(out))  # fmt: skip
+    began = time.monotonic()
+    if after_stage_s is None:  # from the moment narrate handles SIGTERM (its first step)
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None and time.monotonic() - began < 60:
+            caught = next(
+                (line for line in status.read_text().splitlines() if line.startswith("SigCgt")),
+                "SigCgt: 0",
+            )
+            if int(caught.split()[1], 16) & (1 << (15 - 1)):
+                break
+            time.sleep(0.0005)
+        time.sleep(at_s)
+    else:
+        while not any(p.name.endswith((".narrate", ".narrate-new")) for p in folder.iterdir()):
+            if proc.poll() is not None or time.monotonic() - began > 60:
+                break
+            time.sleep(0.0005)
+        time.sleep(after_stage_s)
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"narrate hung after signal {sig} ({name})")
+    return proc.returncode, err.decode("utf-8", "replace"), sorted(p.name for p in folder.iterdir())
+
+
+def test_a_signal_at_any_moment_stops_the_run_cleanly(tmp_path):
+    import signal
+
+    moments = [(None, at) for at in (0.0, 0.05, 0.2)] + [
+        (after, 0.0) for after in (0.0, 0.001, 0.003, 0.006, 0.01, 0.02, 0.035, 0.05, 0.1, 0.3)
+    ]
+    outcomes = {"stopped": 0, "finished": 0}
+    for index, (after_stage, at) in enumerate(moments):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            name = f"{index}-{sig.name}"
+            status, err, left = stop_at(tmp_path, name, sig, after_stage, at)
+            assert "Traceback" not in err and "Exception ignored" not in err, (name, err)
+            if status == 0:  # it had finished before the signal came: all of it is there
+                assert left == sorted(f"story{suffix}" for suffix in SIDECARS), (name, left)
+                outcomes["finished"] += 1
+                continue
+            assert status in (128 + sig, -sig), (name, status, err)
+            if status > 0:
+                assert err.strip().splitlines()[-1] == "narrate: interrupted", (name, err)
+            assert left == [], (name, left)  # nothing half made, no staging folder
+            outcomes["stopped"] += 1
+    assert outcomes["stopped"] >= 20, outcomes
+
+
+def run_program(tmp_path: Path, program: str, timeout: float = 30):
+    import subprocess
+    import sys
+
+    from tests.test_faults import narrate_env
+
+    return subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=narrate_env(tmp_path),
+        check=False,
+    )
+
+
+def test_a_signal_swallowed_where_nothing_can_catch_it_is_raised_again(tmp_path):
+    program = (
+        "import ctypes, os, signal, time\n"
+        "from narrate import stopping\n"
+        "stopping.install()\n"
+        "def callback():\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    for _ in range(200000): pass  # raised in here, where ctypes swallows it\n"
+        "    return 0\n"
+        "call = ctypes.CFUNCTYPE(ctypes.c_int)(callback)\n"
+        "try:\n"
+        "    call()\n"
+        "    time.sleep(10)\n"
+        "    print('went on')\n"
+        "except stopping.Terminated:\n"
+        "    print('stopped')\n"
+    )
+    result = run_program(tmp_path, program)
+    assert result.stdout.strip() == "stopped", result.stdout + result.stderr
+
+
+def test_a_run_that_cannot_unwind_is_ended_with_its_staging_folder(tmp_path):
+    program = (
+        "import threading, time\n"
+        "from pathlib import Path\n"
+        "from narrate import stopping\n"
+        "from narrate.files import staging_folder\n"
+        "stopping.install()\n"
+        "stopping.GRACE_S = 1.0\n"
+        f"with staging_folder(Path({str(tmp_path)!r}), 'x') as stage:\n"
+        "    (stage / 'half.raw').write_bytes(b'x')\n"
+        "    print('staged', flush=True)\n"
+        "    try:\n"
+        "        time.sleep(30)\n"
+        "    except KeyboardInterrupt:\n"
+        "        threading.Event().wait()  # a deadlock while unwinding\n"
+    )
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_faults import narrate_env
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", program], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=narrate_env(tmp_path),
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline() == b"staged\n"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert err.decode().strip().splitlines()[-1] == "narrate: interrupted"
+    assert not list(tmp_path.glob(".x.*"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..files import current_umask, staging_folder
 from ..model import Clip, Script
 from ..read.reach import Reach
+from ..stopping import critical
 from .cover import make_cover
 from .encode import (
     PEAK_HEADROOM_DB,
@@ -259,13 +260,14 @@ def master(
             staged["cover"] = cover
         final: dict[str, Path] = {}
         mode = 0o666 & ~current_umask()
-        for kind, path in staged.items():
-            target = sidecar_path(out, kind)
-            path.chmod(mode)
-            os.replace(path, target)
-            final[kind] = target
-        audio.chmod(mode)
-        os.replace(audio, out)  # last: the episode exists only once everything is in place
+        with critical():  # the whole set moves into place, or none of it: a signal waits
+            for kind, path in staged.items():
+                target = sidecar_path(out, kind)
+                path.chmod(mode)
+                os.replace(path, target)
+                final[kind] = target
+            audio.chmod(mode)
+            os.replace(audio, out)  # last: the episode exists only once everything is in place
         return Episode(out, laid.duration, laid.cues, laid.chapters, final)
     finally:
         if encoder is not None:

@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from .. import __version__, stopping
 from ..errors import NarrateError
+from ..stopping import Terminated
 from .article import article, script
 from .cache import cache
 from .feed import feed, serve
@@ -32,9 +33,10 @@ class NarrateGroup(click.Group):
         except NarrateError as exc:
             click.echo(f"narrate: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("narrate: interrupted", err=True)
-            ctx.exit(143 if isinstance(sys.exc_info()[1], Terminated) else 130)
+            signum = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
+            ctx.exit(stopping.exit_status(stopping.received() or signum))
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
@@ -98,21 +100,20 @@ def environment_fault(exc: Exception) -> str | None:
     return None
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled as Ctrl-C is: what is finished is kept, what is half-made removed."""
-
-
-def on_terminate(_signum: int, _frame: object) -> None:
-    raise Terminated
-
-
 for command in (article, script, voices, cache, feed, serve):
     cli.add_command(command)
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, on_terminate)
-    cli(prog_name="narrate")
+    stopping.install()  # before anything is made: see stopping.py
+    try:
+        cli(prog_name="narrate")
+    except SystemExit as exc:
+        if stopping.received() is not None and exc.code != stopping.exit_status():
+            # a signal something below let go, or click's own handling of it ("Aborted!"):
+            # the run still says it was stopped, with the signal's status
+            stopping.exit_stopped()
+        raise
 
 
 if __name__ == "__main__":
