@@ -299,3 +299,67 @@ def test_a_run_that_cannot_unwind_is_ended_with_its_staging_folder(tmp_path):
     assert proc.returncode == 130
     assert err.decode().strip().splitlines()[-1] == "narrate: interrupted"
     assert not list(tmp_path.glob(".x.*"))
+
+
+# --- state read defensively ----------------------------------------------------------------
+
+from tests.test_faults import assert_feed_whole, feed_guids, published  # noqa: E402, F401
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE episodes SET size = 'abc'",
+        "UPDATE episodes SET duration = 'long', sentences = x'00ff'",
+        "UPDATE episodes SET title = x'00ff'",
+        "UPDATE episodes SET audio = '../../../outside.mp3'",
+        "ALTER TABLE episodes ADD COLUMN extra TEXT DEFAULT 'x'",
+    ],
+)
+def test_a_damaged_library_row_is_passed_over_and_recovered(tmp_path, server, published, damage):  # noqa: F811
+    import sqlite3
+
+    outside = tmp_path / "outside.mp3"
+    outside.write_bytes(b"the user's own file")
+    db = sqlite3.connect(published / "library.sqlite")
+    with db:
+        db.execute(damage if "ALTER" in damage else f"{damage} WHERE rowid = 1")
+    db.close()
+    added = run(tmp_path, "feed", "add", str(published), server.url("/three"))
+    if "ALTER" in damage:  # an unknown column is tolerated
+        assert added.returncode == 0, added.stderr
+    else:  # the row is passed over, said in one line; the feed is never emptied of it
+        assert "did not write" in added.stderr or added.returncode != 0, added.stderr
+        recovered = run(tmp_path, "feed", "recover", str(published))
+        assert recovered.returncode == 0, recovered.stderr
+        again = run(tmp_path, "feed", "add", str(published), server.url("/three"))
+        assert again.returncode == 0, again.stderr
+    assert len(feed_guids(published)) == 3
+    assert_feed_whole(published)
+    listed = run(tmp_path, "feed", "list", str(published))
+    assert listed.returncode == 0 and listed.stdout.count(" ok ") == 3, listed.stdout
+    for number in ("1", "2", "3"):
+        assert run(tmp_path, "feed", "remove", str(published), "1").returncode == 0, number
+    assert outside.read_bytes() == b"the user's own file"
+
+
+def test_recover_rebuilds_a_library_that_is_a_folder(tmp_path, server, published):  # noqa: F811
+    import shutil
+
+    library = published / "library.sqlite"
+    library.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{library}{suffix}").unlink(missing_ok=True)
+    library.mkdir()
+    (library / "keep.txt").write_text("whatever this is, it is kept")
+    added = run(tmp_path, "feed", "add", str(published), server.url("/three"))
+    one_line_error(added, "narrate feed recover")
+    recovered = run(tmp_path, "feed", "recover", str(published))
+    assert recovered.returncode == 0, recovered.stderr
+    assert "Restored 2" in recovered.stderr
+    aside = [p for p in published.iterdir() if p.name.startswith("library.sqlite.damaged-")]
+    assert len(aside) == 1 and (aside[0] / "keep.txt").exists()
+    shutil.rmtree(aside[0])
+    again = run(tmp_path, "feed", "add", str(published), server.url("/three"))
+    assert again.returncode == 0, again.stderr
+    assert len(feed_guids(published)) == 3

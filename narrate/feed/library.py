@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import with_safe_texts
 from .config import FeedError
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS episodes (
@@ -72,15 +75,65 @@ class EpisodeRecord:
         return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
-def record(row: sqlite3.Row) -> EpisodeRecord:
-    """A stored episode, its texts cleaned of what XML cannot carry (older versions stored
-    pages' text as it came)."""
-    return with_safe_texts(EpisodeRecord(**dict(row)))
+OPTIONAL = {"url", "author", "site", "excerpt", "doubtful"}
+NUMBERS: dict[str, type] = {"size": int, "duration": float, "sentences": int}
+
+
+def record(row: sqlite3.Row) -> EpisodeRecord | None:
+    """A stored episode, checked as it is read: None (and a warning) for a row that is not
+    one narrate wrote (a text where a number goes, a number where a text goes, an audio name
+    that is a path), columns it does not know passed over; its texts cleaned of what XML
+    cannot carry (older versions stored pages' text as it came)."""
+    values = dict(row)
+    fields: dict[str, object] = {}
+    problem = None
+    for name in EpisodeRecord.__dataclass_fields__:
+        value = values.get(name)
+        if name in NUMBERS:
+            number = NUMBERS[name]
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if ok and value == value and abs(value) < 1e15 and value >= 0:
+                fields[name] = number(value)
+                continue
+        elif isinstance(value, str) or (value is None and name in OPTIONAL):
+            fields[name] = value
+            continue
+        problem = f"{name} = {str(value)[:40]!r}"
+        break
+    audio = fields.get("audio")
+    if problem is None and not plain_name(audio):
+        problem = f"audio = {str(audio)[:40]!r} is not a file name"
+    if problem is not None:
+        log.warning(
+            "the library holds an episode narrate did not write (%s, %s): passed over; "
+            "narrate feed recover puts it back from feed.xml",
+            str(values.get("guid"))[:80],
+            problem,
+        )
+        return None
+    return with_safe_texts(EpisodeRecord(**fields))  # type: ignore[arg-type]
+
+
+def plain_name(name: object) -> bool:
+    """Whether NAME is a file name inside a folder, not a path out of it."""
+    return (
+        isinstance(name, str)
+        and bool(name)
+        and "/" not in name
+        and "\\" not in name
+        and "\x00" not in name
+        and not name.startswith(".")
+    )
 
 
 class Library:
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise DamagedLibrary(
+                f"{path} is not a narrate library (not a file): rebuild it from feed.xml "
+                f"with: narrate feed recover {path.parent}"
+            )
         try:
             self.db = sqlite3.connect(path, timeout=30)
         except sqlite3.Error as exc:
@@ -108,8 +161,10 @@ class Library:
         self.db.close()
 
     def episodes(self) -> list[EpisodeRecord]:
-        rows = self.db.execute("SELECT * FROM episodes ORDER BY published DESC, guid").fetchall()
-        return [record(row) for row in rows]
+        rows = self.db.execute(
+            "SELECT * FROM episodes ORDER BY CAST(published AS TEXT) DESC, CAST(guid AS TEXT)"
+        ).fetchall()
+        return [episode for row in rows if (episode := record(row)) is not None]
 
     def get(self, guid: str) -> EpisodeRecord | None:
         row = self.db.execute("SELECT * FROM episodes WHERE guid = ?", (guid,)).fetchone()
@@ -145,7 +200,12 @@ class Library:
             )
 
     def sources(self) -> list[tuple[str, str]]:
+        """The remembered sources (rows that are not texts passed over)."""
+        rows = self.db.execute(
+            "SELECT source, kind FROM sources ORDER BY CAST(added AS TEXT), CAST(source AS TEXT)"
+        )
         return [
             (r["source"], r["kind"])
-            for r in self.db.execute("SELECT source, kind FROM sources ORDER BY added, source")
+            for r in rows
+            if isinstance(r["source"], str) and isinstance(r["kind"], str) and r["source"]
         ]

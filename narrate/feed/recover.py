@@ -83,7 +83,7 @@ def open_or_set_aside(path: Path) -> Library:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         for suffix in ("", "-wal", "-shm"):
             damaged = Path(f"{path}{suffix}")
-            if damaged.exists():
+            if damaged.exists() or damaged.is_symlink():  # a file, a folder or a link: kept
                 damaged.rename(damaged.with_name(f"{damaged.name}.damaged-{stamp}"))
         log.warning("set the damaged %s aside as %s.damaged-%s", path.name, path.name, stamp)
         return Library(path)
