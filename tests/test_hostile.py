@@ -363,3 +363,43 @@ def test_recover_rebuilds_a_library_that_is_a_folder(tmp_path, server, published
     again = run(tmp_path, "feed", "add", str(published), server.url("/three"))
     assert again.returncode == 0, again.stderr
     assert len(feed_guids(published)) == 3
+
+
+# --- a server that holds under load ---------------------------------------------------------
+
+
+def test_held_connections_cannot_starve_real_ones(tmp_path, published):  # noqa: F811
+    import socket
+    import time
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.test_player import start_serve, stop
+
+    proc, address, _ = start_serve(published, "-q")
+    port = int(address.rstrip("/").rsplit(":", 1)[1])
+    held: list[socket.socket] = []
+    try:
+        for _ in range(1000):  # slowloris: connected, a request begun, never finished
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock.sendall(b"GET /feed.xml HTTP/1.1\r\nHost: x\r\n")
+            held.append(sock)
+
+        def fetch(_n: int) -> tuple[int, float]:
+            began = time.monotonic()
+            with urllib.request.urlopen(address + "feed.xml", timeout=10) as answer:
+                answer.read()
+                return answer.status, time.monotonic() - began
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            answers = list(pool.map(fetch, range(1000)))
+        assert all(status == 200 for status, _ in answers)
+        assert max(seconds for _, seconds in answers) < 5, max(answers)
+        # the held ones still open are closed by the server before long (header deadline)
+        last = held[-1]
+        last.settimeout(30)
+        assert last.recv(100) == b""
+    finally:
+        for sock in held:
+            sock.close()
+        stop(proc)

@@ -149,6 +149,12 @@ class Library:
                 columns.add("doubtful")
         except sqlite3.DatabaseError as exc:
             self.db.close()
+            if isinstance(exc, sqlite3.OperationalError) and any(
+                words in str(exc) for words in ("disk I/O error", "is full", "readonly")
+            ):  # the machine's fault, not the file's: recovering it would not help
+                raise FeedError(
+                    f"cannot use {path}: {exc} (is the disk full or read-only?)"
+                ) from None
             raise DamagedLibrary(
                 f"{path} is damaged or not a narrate library ({exc}): restore it from a "
                 f"backup, or rebuild it from feed.xml with: narrate feed recover {path.parent}"

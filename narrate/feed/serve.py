@@ -8,20 +8,30 @@ are never listed. Every answer allows any origin (CORS), so the player works emb
 publisher's pages. With a preview base URL, the base URL of feed.toml in the feed, pages and
 JSON files is replaced by it as they are sent, so a feed meant for its real host can be tried
 locally.
+
+Held connections cannot starve real ones (slowloris): a request's line and headers must
+arrive within HEADER_TIMEOUT_S in all, a kept-alive connection is closed after
+IDLE_TIMEOUT_S without a request, a sending connection after SEND_TIMEOUT_S without progress,
+and at most MAX_CONNECTIONS are open at once: one more arriving closes the connection that
+has waited longest without sending a whole request (one being answered is never closed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import io
 import mimetypes
 import os
 import re
+import socket
+import threading
+import time
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import BusyError
 from .config import CONFIG_NAME, FeedError
@@ -44,6 +54,11 @@ REBASED = (".xml", ".json", ".html")  # the files that carry absolute URLs
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+HEADER_TIMEOUT_S = 10.0  # for the request line and headers, however slowly they trickle
+IDLE_TIMEOUT_S = 15.0  # a kept-alive connection with no next request
+SEND_TIMEOUT_S = 30.0  # a listener that takes nothing of what is sent
+MAX_CONNECTIONS = 256
+BACKLOG = 1024
 
 
 def published_file(root: Path, url_path: str) -> Path | None:
@@ -97,8 +112,43 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     and <audio> elements expect."""
 
     server_version = "narrate"
+    protocol_version = "HTTP/1.1"  # keep-alive: a player's range requests reuse a connection
     root: Path = Path(".")
     rebase: tuple[bytes, bytes] | None = None  # (feed.toml's base URL, the preview's)
+    timeout = IDLE_TIMEOUT_S
+
+    def handle_one_request(self) -> None:
+        """One request, its line and headers within HEADER_TIMEOUT_S in all: a timer shuts
+        the connection when they have not all come by then."""
+        server: FeedServer = self.server  # type: ignore[assignment]
+        server.waiting(self.connection, True)
+        timer = threading.Timer(HEADER_TIMEOUT_S, server.drop, (self.connection,))
+        timer.daemon = True
+        timer.start()
+        try:
+            self.connection.settimeout(IDLE_TIMEOUT_S)
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if len(self.raw_requestline) > 65536:
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.parse_request():
+                return
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            return
+        finally:
+            timer.cancel()
+            server.waiting(self.connection, False)
+        self.connection.settimeout(SEND_TIMEOUT_S)
+        method = getattr(self, f"do_{self.command}", None)
+        if method is None:
+            self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
+            return
+        method()
+        self.wfile.flush()
 
     def do_GET(self) -> None:
         self.answer(body=True)
@@ -116,6 +166,8 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def answer(self, body: bool) -> None:
+        if self.headers.get("Content-Length", "0") not in ("", "0"):
+            self.close_connection = True  # a body on a GET is not read: never reuse the line
         path = published_file(self.root, self.path)
         if path is None:
             self.send_error(HTTPStatus.NOT_FOUND)
@@ -191,9 +243,48 @@ def copy_bytes(source: BinaryIO, target: object, remaining: int) -> None:
 
 
 class FeedServer(ThreadingHTTPServer):
+    """A thread a connection, MAX_CONNECTIONS at most (see the module's notes)."""
+
     daemon_threads = True
+    block_on_close = False
+    request_queue_size = BACKLOG
     quiet = False
     configured_base = ""  # feed.toml's base URL ('' for a bare public folder)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.open: dict[socket.socket, tuple[bool, float]] = {}  # → (waiting, since)
+        self.open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.open_lock:
+            self.open[request] = (True, time.monotonic())
+            if len(self.open) > MAX_CONNECTIONS:
+                waiting = [(since, sock) for sock, (idle, since) in self.open.items() if idle]
+                if waiting:
+                    self.drop(min(waiting, key=lambda item: item[0])[1], locked=True)
+        super().process_request(request, client_address)
+
+    def waiting(self, sock: socket.socket, idle: bool) -> None:
+        """SOCK waits for a request (IDLE), or is being answered."""
+        with self.open_lock:
+            if sock in self.open:
+                self.open[sock] = (idle, time.monotonic() if idle else self.open[sock][1])
+
+    def drop(self, sock: socket.socket, locked: bool = False) -> None:
+        """Close SOCK for reading and writing: its thread ends at its next read or write."""
+        if not locked:
+            with self.open_lock:
+                self.open.pop(sock, None)
+        else:
+            self.open.pop(sock, None)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.open_lock:
+            self.open.pop(request, None)
+        super().shutdown_request(request)
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not self.quiet:
