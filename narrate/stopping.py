@@ -44,6 +44,7 @@ class _State:
     depth = 0  # critical() sections open in the main thread
     held: int | None = None  # a signal that came during a critical section
     reraising = False  # the next signal is the unraisable hook's, not a second one
+    show_unraisable = False  # other exceptions nothing could catch: shown only under --debug
     owned: ClassVar[set[Path]] = set()  # staging folders to remove if the process must end now
     lock = threading.Lock()
 
@@ -100,7 +101,13 @@ def _unraisable(report: Any) -> None:
     if isinstance(report.exc_value, KeyboardInterrupt) and _State.received is not None:
         threading.Timer(0.005, _raise_again).start()
         return
-    sys.__unraisablehook__(report)
+    if _State.show_unraisable:  # else a library's noise (a finaliser's), not narrate's output
+        sys.__unraisablehook__(report)
+
+
+def show_unraisable(show: bool) -> None:
+    """Whether exceptions raised where nothing could catch them are printed (--debug)."""
+    _State.show_unraisable = show
 
 
 def _raise_again() -> None:

@@ -435,3 +435,57 @@ def test_nothing_but_the_cluster_module_imports_dask(tmp_path):
         "assert not [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')]"
     )
     assert subprocess.run([sys.executable, "-c", code], env=env_for(tmp_path)).returncode == 0
+
+
+def test_a_port_that_is_no_scheduler_and_tls_without_settings_are_one_line(tmp_path, server):
+    folder = tmp_path / "feed"
+    init(folder)
+    web = server.base_url.replace("http://", "tcp://")  # a web server: it never answers Dask
+    for address, words in ((web, "no Dask scheduler answered"), (web.replace("tcp", "tls"), "tls")):
+        result = narrate(
+            tmp_path, "feed", "add", str(folder), *articles(tmp_path / "pages", count=1),
+            "--cluster", address, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and words in lines[0], result.stderr
+    assert library_rows(folder) == []
+
+
+def test_a_batch_whose_last_worker_dies_says_so_and_keeps_what_came_back(tmp_path):
+    running = Cluster(tmp_path, workers=1)
+    try:
+        folder = tmp_path / "feed"
+        init(folder)
+        sources = articles(tmp_path / "pages", paragraphs=12)
+        batch = subprocess.Popen(
+            [sys.executable, "-m", "narrate", "feed", "add", str(folder), *sources,
+             "--cluster", running.address, "--no-cache"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env_for(tmp_path, NARRATE_CLUSTER_PATIENCE="3"),
+        )  # fmt: skip
+        busy = running.worker_narrating()
+        assert busy is not None, "no worker was narrating"
+        running.kill(busy)
+        _, err = batch.communicate(timeout=120)  # not a silent wait for ever
+        assert batch.returncode == 1, err
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert "has had no worker for 3 s" in lines[-1] and "Traceback" not in err, err
+        assert len(feed_items(folder)) == len(library_rows(folder)) < 6
+    finally:
+        running.close()
+
+
+def test_a_dead_workers_scratch_folder_is_removed_by_the_next_task(tmp_path):
+    from narrate.feed.cluster import TASK_PREFIX, remove_dead_workers_folders
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"{TASK_PREFIX}{dead.pid}-abc123"
+    (left / ".staging").mkdir(parents=True)
+    alive = tmp_path / f"{TASK_PREFIX}{os.getpid()}-def456"
+    alive.mkdir()
+    mine = tmp_path / f"{TASK_PREFIX}notes"
+    mine.mkdir()
+    remove_dead_workers_folders(tmp_path)
+    assert not left.exists() and alive.exists() and mine.exists()

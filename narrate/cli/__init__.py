@@ -74,6 +74,7 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj.update(quiet=quiet, debug=debug)
+    stopping.show_unraisable(debug)
     configure_logging(quiet, debug)
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MissingExtra, NarrateError
 from ..read.reach import Reach
 from .config import FeedConfig, FeedError
+from .episodes import ClusterLost
 from .layout import FeedLayout
 
 if TYPE_CHECKING:
@@ -106,13 +107,43 @@ def narrate_task(
         return outcome, record, files
 
 
+TASK_PREFIX = "narrate-task-"
+
+
 @contextlib.contextmanager
 def worker_folder() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="narrate-task-"))
+    """A scratch folder for one task, named after this worker's process; those of workers
+    that died (killed mid-task, they could not remove theirs) are removed first."""
+    import os
+
+    remove_dead_workers_folders(Path(tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=f"{TASK_PREFIX}{os.getpid()}-"))
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_dead_workers_folders(parent: Path) -> None:
+    """Remove PARENT's task folders whose process is gone (on this machine: the pid is in
+    the name; another machine's worker shares no temporary folder with this one)."""
+    import os
+    import re
+
+    try:
+        found = list(parent.glob(f"{TASK_PREFIX}*"))
+    except OSError:
+        return
+    for folder in found:
+        match = re.fullmatch(rf"{TASK_PREFIX}(\d+)-\w+", folder.name)
+        if not match or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue
 
 
 def sentence_reporter(topic: str) -> Callable[[int], None] | None:
@@ -129,15 +160,56 @@ def sentence_reporter(topic: str) -> Callable[[int], None] | None:
 
 
 def connect(address: str) -> Any:
-    """A client of the scheduler at ADDRESS; FeedError in one line when it cannot be reached."""
+    """A client of the scheduler at ADDRESS; FeedError in one line when it cannot be reached
+    within CONNECT_TIMEOUT_S (and a few seconds more): a port where something else listens
+    (a web server) never answers Dask's handshake, and Dask's own timeout does not end that
+    wait, so the connection is made on a thread of its own and given up at the deadline."""
+    import concurrent.futures
+    import threading
+
     distributed = require_distributed()
+    hint = "start it with `dask scheduler`, or leave out --cluster to narrate here"
+    if address.startswith("tls://"):
+        from distributed.security import Security
+
+        if Security().get_connection_args("client").get("ssl_context") is None:
+            raise FeedError(
+                f"cannot reach the Dask scheduler at {address}: tls:// needs Dask's TLS "
+                "settings (distributed.comm.tls: a CA file and a client certificate)"
+            )
+    made: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+    def attempt() -> None:
+        import gc
+
+        try:
+            made.set_result(
+                distributed.Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+            )
+        except BaseException as exc:  # every failure becomes the one line below
+            reason = (str(exc).splitlines() or [""])[0][:120]
+            made.set_exception(ConnectFailed(exc.__class__.__name__, reason))
+            del exc  # its traceback holds the half-made client: let it go here, on this
+            gc.collect()  # thread, not at the exit of the process (its close waits 20 s)
+
+    threading.Thread(target=attempt, name="narrate-dask-connect", daemon=True).start()
     try:
-        return distributed.Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+        return made.result(timeout=CONNECT_TIMEOUT_S + 5)
+    except concurrent.futures.TimeoutError:
         raise FeedError(
-            f"cannot reach the Dask scheduler at {address} ({exc.__class__.__name__}): start "
-            "it with `dask scheduler`, or leave out --cluster to narrate here"
+            f"no Dask scheduler answered at {address} within {CONNECT_TIMEOUT_S + 5:g} s (is "
+            f"something else listening there?): {hint}"
         ) from None
+    except ConnectFailed as failed:
+        kind, reason = failed.args
+        raise FeedError(
+            f"cannot reach the Dask scheduler at {address} ({kind}"
+            f"{': ' + reason if reason else ''}): {hint}"
+        ) from None
+
+
+class ConnectFailed(Exception):
+    """(the exception's class name, its first line): what a failed connection said."""
 
 
 def narrate_on_cluster(
@@ -187,7 +259,7 @@ def narrate_on_cluster(
         for _ in range(window):
             if not start_next():
                 break
-        for future in pending:
+        for future in while_workers(client, pending, address):
             kind, index, job = futures.pop(future)
             source = articles[index]
             if kind == "summary":
@@ -228,7 +300,62 @@ def narrate_on_cluster(
                 client.unsubscribe_topic(topic)
         with contextlib.suppress(Exception):
             client.close(timeout=5)
+    if any(outcome is None for outcome in outcomes):  # the cluster let go of some: say so
+        raise ClusterLost(
+            f"the Dask cluster at {address} stopped answering for "
+            f"{sum(o is None for o in outcomes)} article(s); {kept} episode(s) that came back "
+            "were kept; the same command again does the rest"
+        )
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+NO_WORKERS_S = 60.0  # a batch waits this long for a worker when the cluster has none left
+PATIENCE_ENV = "NARRATE_CLUSTER_PATIENCE"  # … or this many seconds
+
+
+def patience() -> float:
+    """Seconds a batch waits for a worker when the cluster has none ($NARRATE_CLUSTER_PATIENCE)."""
+    import math
+    import os
+
+    try:
+        value = float(os.environ.get(PATIENCE_ENV, NO_WORKERS_S))
+    except ValueError:
+        raise FeedError(f"{PATIENCE_ENV} must be a number of seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise FeedError(f"{PATIENCE_ENV} must be a number of seconds")
+    return value
+
+
+def while_workers(client: Any, pending: Any, address: str) -> Iterator[Any]:
+    """PENDING's futures as they finish; ClusterLost when the cluster has had no worker for
+    NO_WORKERS_S (its last one killed), rather than waiting for ever in silence."""
+    import time
+
+    alone_since: float | None = None
+    checked = 0.0
+    wait_s = patience()
+    while not pending.is_empty():
+        ready = pending.next_batch(block=False)
+        if ready:
+            yield from ready
+            continue
+        time.sleep(0.05)  # polling: distributed has no wait with a timeout on as_completed
+        now = time.monotonic()
+        if now - checked < 1.0:
+            continue
+        checked = now
+        if client.scheduler_info(n_workers=-1).get("workers"):
+            alone_since = None
+            continue
+        if alone_since is None:
+            alone_since = now
+            log.warning("the Dask cluster at %s has no worker left: waiting for one", address)
+        elif now - alone_since > wait_s:
+            raise ClusterLost(
+                f"the Dask cluster at {address} has had no worker for {wait_s:g} s: start "
+                "one (dask worker ADDRESS); the episodes that came back were kept"
+            )
 
 
 LOST = ("CommClosedError", "CancelledError", "FutureCancelledError")  # the cluster went away
