@@ -103,3 +103,17 @@ def private_segment_cache(tmp_path_factory):
         os.environ.pop("NARRATE_CACHE_DIR", None)
     else:
         os.environ["NARRATE_CACHE_DIR"] = previous
+
+
+@pytest.fixture
+def published(tmp_path, server):
+    """A feed (made by the real command line) with two episodes, and a third article on the
+    server not yet in it."""
+    from tests.test_faults import article_html, make_feed, run
+
+    for slug in ("one", "two", "three"):
+        server.routes[f"/{slug}"] = Route(body=article_html(f"Story {slug}"))
+    folder = make_feed(tmp_path)
+    added = run(tmp_path, "feed", "add", str(folder), server.url("/one"), server.url("/two"))
+    assert added.returncode == 0, added.stderr
+    return folder

@@ -244,3 +244,14 @@ def test_piper_warns_when_asked_for_another_language(caplog):
     caplog.set_level("WARNING")
     get_engine("piper", lang="de")
     assert "speaks English" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "voice"),
+    [("zh", "cmn"), ("zh-TW", "cmn"), ("zh_HK", "yue"), ("iw", "he"), ("no", "nb"),
+     ("de-AT", "de"), ("fr", "fr"), ("pt_BR", "pt-br"), ("en", "en-us"), ("en-GB", "gmw/en")],
+)  # fmt: skip
+def test_espeak_finds_its_voice_for_the_codes_pages_declare(lang, voice):
+    engine = get_engine("espeak", lang=lang)
+    assert engine.voice == voice
+    assert len(engine.synthesize("Hello, 你好.").pcm) > 1000

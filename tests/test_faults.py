@@ -317,17 +317,6 @@ def test_hostile_metadata_never_breaks_the_feed(tmp_path, server):
 # --- 3. blank, missing and damaged state ------------------------------------------------
 
 
-@pytest.fixture
-def published(tmp_path, server):
-    """A feed with two episodes, and a third article not yet in it."""
-    for slug in ("one", "two", "three"):
-        server.routes[f"/{slug}"] = Route(body=article_html(f"Story {slug}"))
-    folder = make_feed(tmp_path)
-    added = run(tmp_path, "feed", "add", str(folder), server.url("/one"), server.url("/two"))
-    assert added.returncode == 0, added.stderr
-    return folder
-
-
 @pytest.mark.parametrize("damage", ["blank", "missing", "garbage"])
 def test_a_lost_library_never_empties_the_public_feed(tmp_path, server, published, damage):
     library = published / "library.sqlite"

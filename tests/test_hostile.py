@@ -303,7 +303,7 @@ def test_a_run_that_cannot_unwind_is_ended_with_its_staging_folder(tmp_path):
 
 # --- state read defensively ----------------------------------------------------------------
 
-from tests.test_faults import assert_feed_whole, feed_guids, published  # noqa: E402, F401
+from tests.test_faults import assert_feed_whole, feed_guids  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -316,7 +316,7 @@ from tests.test_faults import assert_feed_whole, feed_guids, published  # noqa: 
         "ALTER TABLE episodes ADD COLUMN extra TEXT DEFAULT 'x'",
     ],
 )
-def test_a_damaged_library_row_is_passed_over_and_recovered(tmp_path, server, published, damage):  # noqa: F811
+def test_a_damaged_library_row_is_passed_over_and_recovered(tmp_path, server, published, damage):
     import sqlite3
 
     outside = tmp_path / "outside.mp3"
@@ -343,7 +343,7 @@ def test_a_damaged_library_row_is_passed_over_and_recovered(tmp_path, server, pu
     assert outside.read_bytes() == b"the user's own file"
 
 
-def test_recover_rebuilds_a_library_that_is_a_folder(tmp_path, server, published):  # noqa: F811
+def test_recover_rebuilds_a_library_that_is_a_folder(tmp_path, server, published):
     import shutil
 
     library = published / "library.sqlite"
@@ -368,7 +368,7 @@ def test_recover_rebuilds_a_library_that_is_a_folder(tmp_path, server, published
 # --- a server that holds under load ---------------------------------------------------------
 
 
-def test_held_connections_cannot_starve_real_ones(tmp_path, published):  # noqa: F811
+def test_held_connections_cannot_starve_real_ones(tmp_path, published):
     import socket
     import time
     import urllib.request
@@ -403,3 +403,20 @@ def test_held_connections_cannot_starve_real_ones(tmp_path, published):  # noqa:
         for sock in held:
             sock.close()
         stop(proc)
+
+
+def test_a_truncated_episode_is_narrated_again_when_its_source_is_added(
+    tmp_path, server, published
+):
+    from tests.test_faults import library_rows
+
+    _guid, audio = library_rows(published)[0]
+    path = published / "public" / "episodes" / audio
+    whole = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.truncate(whole // 3)
+    added = run(tmp_path, "feed", "add", str(published), server.url("/one"), server.url("/two"))
+    assert added.returncode == 0, added.stderr
+    assert "1 updated" in added.stderr or "1 new" in added.stderr, added.stderr
+    assert path.stat().st_size == whole
+    assert_feed_whole(published)

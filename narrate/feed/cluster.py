@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MissingExtra, NarrateError
 from ..read.reach import Reach
 from .config import FeedConfig, FeedError
-from .episodes import ClusterLost
+from .episodes import ClusterLost, audio_intact
 from .layout import FeedLayout
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ def narrate_on_cluster(
             except StopIteration:
                 return False
             existing = library.get_for_source(source)
-            present = existing is not None and (layout.episodes / existing.audio).exists()
+            present = existing is not None and audio_intact(layout.episodes, existing)
             reach = (reaches or {}).get(source)
             job = client.submit(prepare_task, source, config, existing, present, reach, pure=False)
             summary = client.submit(task_summary, job, pure=False)

@@ -139,10 +139,19 @@ def prepare_job(
     if existing is not None and existing.guid != guid:
         existing = None
     if existing and existing.narration_key == key and present is None:
-        present = (layout_for(folder, config).episodes / existing.audio).exists()
+        present = audio_intact(layout_for(folder, config).episodes, existing)
     if existing and existing.narration_key == key and present:
         return Outcome(source, "unchanged", article.title)
     return PreparedJob(source, article, script, key, guid, existing, reach)
+
+
+def audio_intact(episodes: Path, record: EpisodeRecord) -> bool:
+    """Whether RECORD's audio is in EPISODES as narrate wrote it (its size: a file cut short
+    or replaced is narrated again when its article comes back)."""
+    try:
+        return (episodes / record.audio).stat().st_size == record.size
+    except OSError:
+        return False
 
 
 def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) -> str:

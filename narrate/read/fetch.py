@@ -168,6 +168,7 @@ async def _get(
     current = url
     try:
         async with httpx.AsyncClient(
+            verify=tls_context(),
             follow_redirects=False,
             timeout=httpx.Timeout(TIMEOUT_S, connect=10.0),
             headers=headers,
@@ -204,6 +205,19 @@ async def _get(
         raise SourceError(f"cannot fetch {url}: {describe_network_error(exc)}") from None
     except UnicodeError as exc:  # an address that cannot be encoded (IDNA)
         raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
+
+
+_TLS: list[Any] = []
+
+
+def tls_context() -> Any:
+    """The TLS settings for every fetch, made once (making them costs more than a refused
+    connection: a batch of many dead links would spend its time here)."""
+    if not _TLS:
+        import httpx
+
+        _TLS.append(httpx.create_ssl_context())
+    return _TLS[0]
 
 
 def redirect_target(current: str, location: str) -> str:
@@ -262,7 +276,7 @@ def describe_network_error(exc: Exception) -> str:
         or ("temporary failure in name resolution" in lowered)
     ):
         return "host not found"
-    if "connection refused" in lowered:
+    if "connection refused" in lowered or "all connection attempts failed" in lowered:
         return "connection refused"
     if "network is unreachable" in lowered:
         return "network is unreachable"

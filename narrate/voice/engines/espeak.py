@@ -95,6 +95,12 @@ class _Library:
                 raise EngineError(f"espeak-ng failed to synthesise (error {status})")
             return b"".join(self.buffer)
 
+    def accepts(self, voice: str) -> bool:
+        """Whether espeak-ng takes VOICE as a voice's name."""
+        with self.lock:
+            self.current_voice = None
+            return bool(voice) and self.lib.espeak_SetVoiceByName(voice.encode()) == 0
+
     def voices(self) -> list[VoiceInfo]:
         result = []
         array = self.lib.espeak_ListVoices(None)
@@ -122,6 +128,29 @@ def library_available() -> bool:
         return False
 
 
+# Language codes pages use, and the name espeak-ng gives that language's voice.
+LANGUAGE_ALIASES = {
+    "zh": "cmn",
+    "zh-cn": "cmn",
+    "zh-sg": "cmn",
+    "zh-tw": "cmn",
+    "zh-hans": "cmn",
+    "zh-hant": "cmn",
+    "zh-hk": "yue",
+    "zh-mo": "yue",
+    "no": "nb",
+    "nn": "nb",
+    "iw": "he",
+    "in": "id",
+    "ji": "yi",
+    "pt-pt": "pt",
+    "en": "en-us",
+    "en-gb": "gmw/en",  # espeak-ng's "en" is British English
+    "en-ie": "gmw/en",
+    "fil": "tl",
+}
+
+
 class EspeakEngine:
     """espeak-ng voices by language code (en, en-us, de, fr, uk, ...)."""
 
@@ -132,13 +161,30 @@ class EspeakEngine:
     def __init__(
         self, voice: str | None = None, lang: str | None = None, rate_wpm: int = 165
     ) -> None:
-        self.voice = voice or (lang or "en-us")
-        if self.voice == "en":
-            self.voice = "en-us"
         self.rate_wpm = rate_wpm
         self.binary = None if library_available() else shutil.which("espeak-ng")
         if not library_available() and not self.binary:
             raise EngineError("espeak-ng is not available: pip install espeakng-loader")
+        self.voice = voice or self.voice_for(lang or "en-us")
+        if self.voice == "en":
+            self.voice = "en-us"
+
+    def voice_for(self, lang: str) -> str:
+        """espeak-ng's voice for the language code LANG (as pages declare it: zh, zh-TW,
+        pt_BR, iw, no…): the voice of that language and region, else of an older or other
+        name for it (espeak-ng calls Mandarin cmn and Cantonese yue), else of the language
+        alone, else LANG as it is (espeak-ng then says whether it has it)."""
+        code = lang.strip().lower().replace("_", "-")
+        base = code.split("-")[0]
+        candidates = [code, LANGUAGE_ALIASES.get(code, ""), LANGUAGE_ALIASES.get(base, ""), base]
+        if self.binary is None:
+            library = _Library.get()
+            return next((c for c in candidates if library.accepts(c)), code)
+        try:
+            known = {info.language.lower() for info in self.voices()}
+        except (EngineError, OSError):
+            return code
+        return next((c for c in candidates if c and c in known), code)
 
     @property
     def sample_rate(self) -> int:
