@@ -368,11 +368,20 @@ def is_lost(exc: BaseException) -> bool:
 
 def task_result(future: Any, source: str, failed: Callable[[Outcome], Any]) -> Any:
     """A task's result; a task that raised (narrate's own bug, or KilledWorker after the
-    scheduler's retries) is that article's failure, FAILED(outcome), not the batch's."""
+    scheduler's retries) is that article's failure, FAILED(outcome), not the batch's. A
+    result lost with its worker before it came back (it would be computed again, and with no
+    worker left never is) is waited for patience() seconds, then the batch's end."""
     from .episodes import Outcome
 
+    wait_s = patience()
     try:
-        return future.result()
+        return future.result(timeout=wait_s)
+    except TimeoutError:
+        raise ClusterLost(
+            f"the Dask cluster lost a finished result with its worker and did not make it again in "
+            f"{wait_s:g} s (no worker left?): the episodes that came back were kept; the same "
+            "command again does the rest"
+        ) from None
     except Exception as exc:
         if is_lost(exc):
             raise
