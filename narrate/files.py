@@ -104,25 +104,30 @@ def staging_folder(parent: Path, stem: str) -> Iterator[Path]:
     # Made under a name the cleaners pass over, locked, then renamed (the lock goes with the
     # folder): no cleaner ever sees a stage of a living run unlocked. A signal waits until
     # the folder is made, locked and known to be this run's (see stopping.py).
-    with critical():
-        made = Path(tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent))
-        own(made)
-        fd = os.open(made, os.O_RDONLY)
-        stage = made
+    stage: Path | None = None
+    fd: int | None = None
     try:
-        with critical():
+        with critical():  # a signal held here is raised at its end: inside the try
+            stage = Path(
+                tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent)
+            )
+            own(stage)
+            fd = os.open(stage, os.O_RDONLY)
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            stage = made.with_name(made.name[: -len(NEW_STAGE_SUFFIX)] + STAGE_SUFFIX)
-            os.rename(made, stage)
-            disown(made)
+            locked = stage.with_name(stage.name[: -len(NEW_STAGE_SUFFIX)] + STAGE_SUFFIX)
+            os.rename(stage, locked)
+            disown(stage)
+            stage = locked
             own(stage)
         yield stage
     finally:
         with critical():
-            shutil.rmtree(stage, ignore_errors=True)
-            disown(stage)
-            os.close(fd)
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
+                disown(stage)
+            if fd is not None:
+                os.close(fd)
 
 
 def remove_stale_stages(parent: Path) -> int:

@@ -8,8 +8,9 @@ half-made and keeping what it finished. Three things make that hold at any insta
 - Never swallowed. Python reports an exception raised where nothing can catch it (a ctypes
   callback such as espeak-ng's, a finaliser, a weakref callback) through
   `sys.unraisablehook`, then goes on. The hook raises the signal again in the main thread,
-  where it can stop the run; and the exit status says a signal stopped it (130 or 143), even
-  when something below let the exception go.
+  where it can stop the run; the steps that loop over sentences call `check()`, which raises
+  it at the next sentence whatever happened to it; and the exit status says a signal stopped
+  the run (130 or 143) even when something below let the exception go.
 - Never half made. A step that must not be cut in two (making and locking a staging folder,
   moving a finished file set into place) runs inside `critical()`: a signal arriving then is
   held and raised when the step is done.
@@ -91,6 +92,9 @@ def _on_signal(signum: int, _frame: Any) -> None:
     if _State.depth > 0:
         _State.held = signum  # raised when the critical section ends
         return
+    if _inside_hook(_frame):  # raised here, it would be lost as well: a moment later
+        threading.Timer(0.005, _raise_again).start()
+        return
     raise _exception_for(signum)
 
 
@@ -110,11 +114,33 @@ def show_unraisable(show: bool) -> None:
     _State.show_unraisable = show
 
 
+def _inside_hook(frame: Any) -> bool:
+    """Whether FRAME runs inside the unraisable hook (an exception raised there is lost)."""
+    depth = 0
+    while frame is not None and depth < 100:
+        if frame.f_code is _unraisable.__code__:
+            return True
+        frame = frame.f_back
+        depth += 1
+    return False
+
+
 def _raise_again() -> None:
     import _thread
 
     _State.reraising = True
     _thread.interrupt_main(_State.received or signal.SIGINT)
+
+
+def check() -> None:
+    """Raise the stopping signal received, if one was and it was lost on its way (a step that
+    loops over sentences calls this: the run stops at the next one whatever happened)."""
+    if (
+        _State.received is not None
+        and _State.depth == 0
+        and threading.current_thread() is threading.main_thread()
+    ):
+        raise _exception_for(_State.received)
 
 
 @contextlib.contextmanager

@@ -277,8 +277,8 @@ def test_a_run_that_cannot_unwind_is_ended_with_its_staging_folder(tmp_path):
         "stopping.GRACE_S = 1.0\n"
         f"with staging_folder(Path({str(tmp_path)!r}), 'x') as stage:\n"
         "    (stage / 'half.raw').write_bytes(b'x')\n"
-        "    print('staged', flush=True)\n"
         "    try:\n"
+        "        print('staged', flush=True)\n"
         "        time.sleep(30)\n"
         "    except KeyboardInterrupt:\n"
         "        threading.Event().wait()  # a deadlock while unwinding\n"
@@ -420,3 +420,16 @@ def test_a_truncated_episode_is_narrated_again_when_its_source_is_added(
     assert "1 updated" in added.stderr or "1 new" in added.stderr, added.stderr
     assert path.stat().st_size == whole
     assert_feed_whole(published)
+
+
+def test_a_feed_never_publishes_over_a_folder_of_the_users(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>my own site</h1>")
+    result = run(
+        tmp_path, "feed", "init", str(tmp_path / "feed"), "--title", "T", "--author", "A",
+        "--email", "a@b.co", "--base-url", "http://x.test/", "--out", str(site),
+    )  # fmt: skip
+    one_line_error(result, "already holds files (index.html)")
+    assert (site / "index.html").read_text() == "<h1>my own site</h1>"
+    assert not (tmp_path / "feed").exists()

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..files import current_umask, staging_folder
 from ..model import Clip, Script
 from ..read.reach import Reach
+from ..stopping import check as check_stop
 from ..stopping import critical
 from .cover import make_cover
 from .encode import (
@@ -113,6 +114,7 @@ def lay_out(
             timeline.chapter(script.article.title)
             body_started = True
         for j, sentence in enumerate(block.sentences):
+            check_stop()  # a signal lost on its way (see stopping.py) stops it here
             timeline.speech(
                 next(clip_iter), sentence.written, sentence.spoken, block=index, kind=block.kind
             )
@@ -260,6 +262,7 @@ def master(
             staged["cover"] = cover
         final: dict[str, Path] = {}
         mode = 0o666 & ~current_umask()
+        check_stop()
         with critical():  # the whole set moves into place, or none of it: a signal waits
             for kind, path in staged.items():
                 target = sidecar_path(out, kind)

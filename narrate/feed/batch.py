@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import shutil
 import threading
 from collections.abc import Callable
@@ -74,6 +75,12 @@ def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> No
     target = layout_for(folder, config)
     if (target.feed_xml).exists():
         raise FeedError(f"{target.public} already holds a feed (feed.xml)")
+    held = sorted(entry.name for entry in target.public.iterdir()) if target.public.is_dir() else []
+    if held:  # publishing there would overwrite them (a site's own index.html)
+        shown = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
+        raise FeedError(
+            f"{target.public} already holds files ({shown}): give --out a new or empty folder"
+        )
     build = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".init", dir=folder.parent))
     try:
         layout = layout_for(build, config)
@@ -97,6 +104,9 @@ def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> No
             shutil.rmtree(build, ignore_errors=True)
 
 
+TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # files.write_atomic's temporary names
+
+
 def clean_stale_staging(layout: FeedLayout) -> None:
     """Remove what an interrupted run left half-made: staging folders no living process holds
     (a stopped worker's among them), narrations never moved into the public folder, and temp
@@ -109,7 +119,8 @@ def clean_stale_staging(layout: FeedLayout) -> None:
                 leftover.unlink(missing_ok=True)
     for base in (layout.folder, layout.public, layout.episodes, layout.player):
         for leftover in base.glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+            if TEMP_NAME.fullmatch(leftover.name):  # write_atomic's, not another program's
+                leftover.unlink(missing_ok=True)
 
 
 def open_layout(folder: Path, config: FeedConfig) -> FeedLayout:

@@ -181,8 +181,8 @@ def is_sentence_end(text: str, match: re.Match[str]) -> bool:
     """Decide whether the full stop at MATCH ends a sentence."""
     if match.group(2):  # closing quote or bracket after the stop: a real end
         return True
-    before = text[: match.start(1)]
-    word_match = re.search(r"([\w.]+)$", before)
+    before = text[max(0, match.start(1) - 80) : match.start(1)]  # the word before: not all
+    word_match = re.search(r"([\w.]+)$", before)  # the text before it (quadratic on a long one)
     word = word_match.group(1) if word_match else ""
     key = word.lower().rstrip(".")
     following = re.match(r"[\"'“‘(\[]?([\w-]+)", text[match.end() :])
