@@ -433,3 +433,17 @@ def test_a_feed_never_publishes_over_a_folder_of_the_users(tmp_path):
     one_line_error(result, "already holds files (index.html)")
     assert (site / "index.html").read_text() == "<h1>my own site</h1>"
     assert not (tmp_path / "feed").exists()
+
+
+def test_a_paragraph_of_100000_abbreviations_is_scripted_without_hanging(tmp_path):
+    import random
+
+    rng = random.Random(1)
+    words = ["alpha", "U.S.", "Dr.", "1,200", "NATO", "Kyiv", "e.g.", "3.14", "Nov.", "2023"]
+    body = " ".join(rng.choice(words) for _ in range(100_000))
+    story(tmp_path, head="")
+    path = tmp_path / "story.html"
+    path.write_text(path.read_text().replace("The council met", f"{body} The council met"))
+    result = run(tmp_path, "script", "story.html", timeout=120)  # was quadratic: many minutes
+    assert result.returncode == 0, result.stderr
+    assert "bridge across the river" in result.stdout
