@@ -104,7 +104,7 @@ def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
     from narrate.audio.master import MasterOptions
     from narrate.pipeline import load_article, narrate_script
     from narrate.speech.script import SpeechOptions, build_script
-    from narrate.voice.engines import get_engine
+    from narrate.voice.engines import PHONEME_ENGINES, get_engine
 
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
     whisper = whisper_tiny() if args.recogniser == "whisper" else None
@@ -118,7 +118,7 @@ def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
     runs: dict[str, dict] = {}
     for sample in samples:
         article = load_article(str(sample))
-        phonemes = args.engine == "piper" and not args.no_phonemes
+        phonemes = args.engine in PHONEME_ENGINES and not args.no_phonemes
         try:
             script = build_script(article, options=SpeechOptions(phonemes=phonemes))
         except TypeError:  # a checkout from before phonemes

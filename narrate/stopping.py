@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-GRACE_S = 10.0  # how long an orderly stop may take before the watchdog ends the process
+GRACE_S = 20.0  # how long an orderly stop may take before the watchdog ends the process
 
 
 class Terminated(KeyboardInterrupt):

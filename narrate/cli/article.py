@@ -256,6 +256,10 @@ def script(
     article = load_article(source)
     if not changes:
         rendered = render_script(build_script(article, intro=not no_intro, options=options))
+        if engine == "hibari":  # what hibari is given: phonemes in its own alphabet
+            from ..speech.normalize.phonemes import for_hibari
+
+            rendered = "\n".join(for_hibari(line) for line in rendered.split("\n")) + "\n"
         click.echo(rendered, nl=False)
         return
     placed = list_changes(article, intro=not no_intro, options=options)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-ENGINE_NAMES = ["piper", "espeak", "gtts"]
+ENGINE_NAMES = ["piper", "hibari", "espeak", "gtts"]
 
 
 def speech_options(func: Any) -> Any:

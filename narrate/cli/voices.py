@@ -8,10 +8,13 @@ from ..errors import NarrateError
 from .options import ENGINE_NAMES
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), help="List all voices of one engine.")
-def voices(engine: str | None) -> None:
-    """List engines and voices, and which work offline."""
+@click.pass_context
+def voices(ctx: click.Context, engine: str | None) -> None:
+    """List engines and voices, and which work offline (and where each voice lives)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from ..voice.engines import ENGINES, get_engine
 
     for name in [engine] if engine else ENGINE_NAMES:
@@ -28,3 +31,14 @@ def voices(engine: str | None) -> None:
             click.echo(f"  {voice.name:<22} {voice.language:<10} {voice.description}")
         if len(found) > len(shown):
             click.echo(f"  … and {len(found) - len(shown)} more (narrate voices --engine {name})")
+
+
+@voices.command("download")
+@click.argument("name")
+def voices_download(name: str) -> None:
+    """Fetch a downloadable voice (hibari's emma, fenrir, fable, kore) once: from then on it
+    works offline. Checked against its sha256; nothing is kept if it does not match."""
+    from ..voice.engines.hibari import download_voice
+
+    path = download_voice(name)
+    click.echo(f"{name}: {path}")

@@ -146,7 +146,7 @@ class FeedConfig:
             raise FeedError(f"format must be mp3, m4a or opus, not {self.format!r}")
 
 
-ENGINE_NAMES = ("piper", "espeak", "gtts")
+ENGINE_NAMES = ("piper", "hibari", "espeak", "gtts")
 KIND_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 FIELD_TYPES: dict[str, type] = {
     "explicit": bool,

@@ -73,13 +73,23 @@ def only_narrates(folder: Path) -> bool:
     try:
         for child in folder.iterdir():
             seen += 1
-            if child.name in OWN_FILES and child.is_file() and not child.is_symlink():
-                continue
-            if not (SHARD.fullmatch(child.name) and child.is_dir() and not child.is_symlink()):
+            if child.is_symlink():
                 return False
-            for item in child.iterdir():
+            if child.name in OWN_FILES or PART.fullmatch(child.name):
+                continue  # by its name (another run's temporary file may be gone already)
+            if not SHARD.fullmatch(child.name):
+                return False
+            if not child.exists():
+                continue
+            if not child.is_dir():
+                return False
+            try:
+                items = list(child.iterdir())
+            except FileNotFoundError:  # removed meanwhile by another run's clear
+                continue
+            for item in items:
                 seen += 1
-                if seen > SCAN_LIMIT or item.is_symlink() or not item.is_file():
+                if seen > SCAN_LIMIT or item.is_symlink():
                     return False
                 if not (ENTRY.fullmatch(item.name) or PART.fullmatch(item.name)):
                     return False

@@ -102,3 +102,42 @@ def piper_ready(text: str) -> str:
     )
     text = re.sub(r"(?<=\S)\[\[", " [[", text)
     return re.sub(r"\]\](?=\S)", "]] ", text)
+
+
+# hibari (a Kokoro voice) reads phonemes in misaki's alphabet, inline as `[word](/…/)`: one
+# letter for each diphthong and affricate (A = eɪ, I = aɪ, W = aʊ, Y = ɔɪ, O = oʊ, ʤ, ʧ),
+# r-coloured vowels spelt out, no length marks (US English). MISAKI maps the IPA narrate keeps
+# (espeak-ng's, as Piper reads it) onto that alphabet, longest sequences first; a sound
+# English has not got becomes its nearest English one.
+MISAKI = [
+    ("eɪ", "A"), ("aɪ", "I"), ("aʊ", "W"), ("ɔɪ", "Y"), ("oʊ", "O"), ("əʊ", "O"),
+    ("dʒ", "ʤ"), ("tʃ", "ʧ"), ("ɝ", "ɜɹ"), ("ɚ", "əɹ"), ("ʲ", "j"),
+    ("iː", "i"), ("uː", "u"), ("ɑː", "ɑ"), ("ɔː", "ɔ"), ("ɜː", "ɜ"), ("oː", "O"), ("eː", "A"),
+    ("ː", ""), ("e", "ɛ"), ("o", "O"), ("a", "ɑ"), ("ɒ", "ɑ"), ("ɐ", "ə"), ("ɨ", "ɪ"),
+    ("y", "u"), ("ɵ", "ə"), ("r", "ɹ"), ("g", "ɡ"), ("x", "k"), ("χ", "h"), ("ɦ", "h"),
+    ("ç", "h"), ("ɫ", "l"), ("ɬ", "l"), ("ɭ", "l"), ("ʎ", "lj"), ("ɲ", "nj"), ("ɣ", "ɡ"),
+    ("β", "v"), ("ʁ", "ɹ"), ("ɕ", "ʃ"), ("ʑ", "ʒ"), ("ʂ", "ʃ"), ("ʐ", "ʒ"), ("c", "k"),
+    ("ɟ", "ɡ"), ("q", "k"), ("ʏ", "ʊ"), ("ø", "ə"), ("œ", "ɛ"), ("̃", ""), ("ʰ", ""),
+]  # fmt: skip
+MISAKI_VOWELS = "AIOWYiuæɑɔəɛɜɪʊʌᵻᵊ"
+MISAKI_SOUNDS = frozenset(MISAKI_VOWELS + "bdfhjklmnpstvwzðŋɡɹɾʃʒʤʧθʔ" + "ˈˌ ")
+MISAKI_PATTERN = re.compile("|".join(re.escape(ipa) for ipa, _ in MISAKI))
+MISAKI_TABLE = dict(MISAKI)
+
+
+def misaki(ipa: str) -> str:
+    """IPA (espeak-ng's symbols) in misaki's US alphabet; a symbol it has no sound for is
+    left out (`every news name converts` is a test)."""
+    converted = MISAKI_PATTERN.sub(lambda m: MISAKI_TABLE[m.group(0)], ipa)
+    return "".join(ch for ch in converted if ch in MISAKI_SOUNDS).strip()
+
+
+HIBARI_BLOCK = re.compile(r"\[\[ (?P<ipa>[^\]]*?)(?P<marks>[,.;:!?]*) \]\]")
+
+
+def for_hibari(text: str) -> str:
+    """Piper-ready TEXT (see piper_ready) as hibari reads it: each `[[ ipa ]]` block becomes
+    an inline `[name](/misaki/)` word, the pauses that were moved inside it put back after it."""
+    return HIBARI_BLOCK.sub(
+        lambda m: f"[name](/{misaki(m.group('ipa'))}/){m.group('marks')}", text
+    ).strip()

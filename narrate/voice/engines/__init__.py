@@ -7,13 +7,19 @@ from .base import Clip, Engine, VoiceInfo
 
 ENGINES = {  # name: (module, class, offline, description)
     "piper": (f"{__name__}.piper", "PiperEngine", True, "neural voice, bundled, offline"),
+    "hibari": (
+        f"{__name__}.hibari",
+        "HibariEngine",
+        True,
+        "Kokoro-class English voice, bundled, offline",
+    ),
     "espeak": (f"{__name__}.espeak", "EspeakEngine", True, "fast, ~100 languages, offline"),
     "gtts": (f"{__name__}.gtts", "GttsEngine", False, "Google Translate voices, online"),
 }
 
 # Engines that read IPA as `[[ … ]]` in their text: they are given phonemes (PLS phonemes,
 # initialisms, the news names) where the others get words.
-PHONEME_ENGINES = frozenset({"piper"})
+PHONEME_ENGINES = frozenset({"piper", "hibari"})  # hibari: converted to its own alphabet
 
 __all__ = [
     "ENGINES",
