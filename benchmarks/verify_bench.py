@@ -1,7 +1,7 @@
 """What --verify buys and costs: the samples narrated with and without it, judged by ear.
 
     python benchmarks/verify_bench.py [--renderings 3] [--samples FILE ...] [--jobs N]
-                                      [--whisper] [--sphinx] [--save FILE.json]
+                                      [--engine NAME] [--whisper] [--sphinx] [--save FILE.json]
     python benchmarks/verify_bench.py --scan [--samples FILE ...]
 
 Needs the verify extra and a second, independent recogniser to judge with:
@@ -61,10 +61,12 @@ def error_rate(reference: str, heard: str) -> float:
     return errors(reference, heard) / max(1, len(heard_words(reference)))
 
 
-def narrate(sample: Path, out: Path, verify: bool, jobs: int | None) -> float:
+def narrate(
+    sample: Path, out: Path, verify: bool, jobs: int | None, engine: str | None = None
+) -> float:
     """Run the command; its wall time in seconds."""
     command = [sys.executable, "-m", "narrate", "article", str(sample), "-o", str(out), "-f"]
-    command += ["-q", "--no-cache"]
+    command += ["-q", "--no-cache"] + (["--engine", engine] if engine else [])
     if jobs:
         command += ["--jobs", str(jobs)]
     if verify:
@@ -99,8 +101,8 @@ def compare(args: argparse.Namespace, samples: list[Path]) -> None:
                 folder = Path(work) / f"{sample.stem}-{rendering}"
                 folder.mkdir()
                 plain, checked = folder / "plain.wav", folder / "verify.wav"
-                plain_s = narrate(sample, plain, False, args.jobs)
-                verify_s = narrate(sample, checked, True, args.jobs)
+                plain_s = narrate(sample, plain, False, args.jobs, args.engine)
+                verify_s = narrate(sample, checked, True, args.jobs, args.engine)
                 report = json.loads((folder / "verify.verify.json").read_text())
                 print(
                     f"  {sample.name} #{rendering}: {plain_s:.1f} s → {verify_s:.1f} s "
@@ -257,6 +259,7 @@ def scan(samples: list[Path]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renderings", type=int, default=3)
+    parser.add_argument("--engine", help="the engine narrated with (default: narrate's own)")
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--jobs", type=int, help="--jobs for both runs (default: all cores)")
     parser.add_argument("--scan", action="store_true", help="thresholds, from every take")
