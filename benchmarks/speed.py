@@ -94,7 +94,7 @@ def engines(runs: int) -> None:
     from narrate.voice.engines import get_engine
 
     sentences = [s.spoken for s in prepare_script(str(SAMPLE)).sentences]
-    for name in ("piper", "espeak"):
+    for name in ("hibari", "piper", "espeak"):
         engine = get_engine(name)
         engine.synthesize("Warm up.")
         factors = []
@@ -118,11 +118,27 @@ def end_to_end(runs: int, work: Path) -> float:
     listing.write_text(json.dumps(sentences))
     loop = work / "loop.py"
     loop.write_text(PLAIN_LOOP)
-    cold, plain, warm_same, warm_new = [], [], [], []
+    cold, plain, warm_same, warm_new, piper = [], [], [], [], []
     for run in range(runs):
         env = {**os.environ, "NARRATE_CACHE_DIR": str(work / f"cache{run}")}
         out = work / f"out{run}.mp3"
         plain.append(timed([PYTHON, str(loop), str(listing), str(work / "plain.wav")]))
+        piper_env = {**os.environ, "NARRATE_CACHE_DIR": str(work / f"piper-cache{run}")}
+        piper.append(
+            timed(
+                narrate(
+                    "article",
+                    str(SAMPLE),
+                    "-o",
+                    str(work / f"piper{run}.mp3"),
+                    "-q",
+                    "--no-remote-cover",
+                    "--engine",
+                    "piper",
+                ),
+                piper_env,
+            )
+        )
         cold.append(
             timed(narrate("article", str(SAMPLE), "-o", str(out), "-q", "--no-remote-cover"), env)
         )
@@ -142,11 +158,16 @@ def end_to_end(runs: int, work: Path) -> float:
                 env,
             )
         )
-    c, p = median(cold), median(plain)
+    c, p, pp = median(cold), median(plain), median(piper)
     print(f"sample article, plain single-process Piper loop (same sentences): {p:.2f} s")
+    per_run = ", ".join(f"{a / b:.2f}" for a, b in zip(cold, plain, strict=True))
     print(
-        f"sample article, narrate cold (empty cache): {c:.2f} s = {c / p:.2f}× the loop; "
-        f"share of wall time outside synthesis ≈ {max(0.0, 1 - p / c) * 100:.0f} %"
+        f"sample article, narrate cold (empty cache, default voice hibari): {c:.2f} s = "
+        f"{c / p:.2f}× the loop (per run {per_run})"
+    )
+    print(
+        f"sample article, narrate cold with --engine piper: {pp:.2f} s = {pp / p:.2f}× the loop; "
+        f"share of wall time outside synthesis ≈ {max(0.0, 1 - p / pp) * 100:.0f} %"
     )
     ws = median(warm_same)
     print(
@@ -188,7 +209,7 @@ def edit_one_paragraph(runs: int, work: Path) -> None:
 
 
 def batch_articles(count: int) -> list[Path]:
-    """COUNT short real news articles (first paragraphs) as Markdown files."""
+    """COUNT short real English news articles (first paragraphs) as Markdown files."""
     from narrate.read.extract import extract
 
     pages = sorted((DATA / "extraction" / "trafilatura_eval" / "html").glob("*.html"))
@@ -204,7 +225,8 @@ def batch_articles(count: int) -> list[Path]:
         except Exception:
             continue
         body = [b.text for b in article.blocks if b.kind == "paragraph"][:4]
-        if sum(len(p.split()) for p in body) >= 80:
+        english = (article.lang or "en").lower().startswith("en")  # every engine speaks it
+        if english and sum(len(p.split()) for p in body) >= 80:
             articles.append((article.title, body))
         if len(articles) == count:
             break
@@ -216,7 +238,7 @@ def batch_articles(count: int) -> list[Path]:
     return articles  # type: ignore[return-value]
 
 
-def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> None:
+def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> dict[str, float]:
     """`narrate feed add` of 10 articles for each --jobs, runs interleaved (so a slow spell of
     the machine does not land on one setting), as separate processes."""
     articles = batch_articles(10)
@@ -229,6 +251,7 @@ def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> None:
         files.append(str(path))
     cpus = available_cores()
     job_counts = sorted({1, 2, *[j for j in (4, 8, 16) if j <= cpus], cpus})
+    best: dict[str, float] = {}
     for engine in engines_:
         times: dict[int, list[float]] = {jobs: [] for jobs in job_counts}
         for run in range(runs):
@@ -267,6 +290,8 @@ def batch(work: Path, runs: int, engines_: tuple[str, ...]) -> None:
             f"(jobs 2 = {rates.get(2, 0) / rates[1]:.2f}× jobs 1; per run "
             f"{', '.join(f'{r:.2f}' for r in ratios)})"
         )
+        best[engine] = rates[cpus]
+    return best
 
 
 def mastering() -> None:
@@ -331,7 +356,9 @@ def peak_memory(work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="skip the Piper batch and mastering")
+    parser.add_argument(
+        "--quick", action="store_true", help="skip the hibari and Piper batches and mastering"
+    )
     args = parser.parse_args()
     print(
         f"machine: {available_cores()} CPUs, Python {sys.version.split()[0]}, "
@@ -346,7 +373,12 @@ def main() -> None:
         edit_one_paragraph(args.runs, work)
         batch(work, args.runs, ("espeak",))
         if not args.quick:  # a minute a run: two runs show whether --jobs 2 ever loses
-            batch(work, min(args.runs, 2), ("piper",))
+            rates = batch(work, min(args.runs, 2), ("hibari", "piper"))
+            print(
+                f"batch on all {available_cores()} cores: hibari {rates['hibari']:.1f} "
+                f"articles/minute = {rates['hibari'] / rates['piper']:.2f}× Piper's "
+                f"{rates['piper']:.1f}"
+            )
         peak_memory(work)
         if not args.quick:
             mastering()

@@ -65,7 +65,7 @@ def test_script_previews_the_spoken_text(runner):
 
 
 def test_piper_is_given_initialisms_and_news_names_as_phonemes(runner):
-    result = runner.invoke(cli, ["script", str(SAMPLE_HTML)])  # Piper: the default engine
+    result = runner.invoke(cli, ["script", str(SAMPLE_HTML), "--engine", "piper"])
     assert result.exit_code == 0, result.output
     body = result.output.strip().split("\n\n")[1]
     # one word, inside the sentence: no "U.S." for espeak to end a sentence on
@@ -93,7 +93,7 @@ def test_voices_lists_engines_and_offline_status(runner):
 @pytest.mark.slow
 def test_article_with_piper_writes_a_tagged_mp3(tmp_path, runner, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(cli, ["article", str(SAMPLE_HTML)])
+    result = runner.invoke(cli, ["article", str(SAMPLE_HTML), "--engine", "piper"])
     assert result.exit_code == 0, result.output
     out = tmp_path / f"{SLUG}.mp3"
     assert out.exists()

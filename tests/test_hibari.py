@@ -176,3 +176,163 @@ def test_no_network_is_one_line(stand_in_voice, monkeypatch):
     result = CliRunner().invoke(cli, ["voices", "download", "tiny"])
     assert result.exit_code == 1 and "cannot download the hibari voice 'tiny'" in result.output
     assert not stand_in_voice.exists()
+
+
+def test_auto_is_hibari_for_english_and_espeak_for_other_languages():
+    from narrate.voice.engines import choose_engine
+
+    assert choose_engine("auto", None) == "hibari"  # unknown language: English
+    assert choose_engine("auto", "en-GB") == "hibari"
+    assert choose_engine("auto", "en_US") == "hibari"
+    assert choose_engine("auto", "de") == "espeak"
+    assert choose_engine("auto", "uk-UA") == "espeak"
+    assert choose_engine("auto", "de", voice="/voices/de_DE-thorsten-medium.onnx") == "piper"
+    assert choose_engine("auto", "en", voice="joe") == "piper"
+    assert choose_engine("auto", "en", voice="heart") == "hibari"
+    assert choose_engine("piper", "en") == "piper"  # a choice is kept
+    assert choose_engine("hibari", "de") == "hibari"  # …and fails later with one line
+
+
+BLOCK_NETWORK = """
+import socket
+_connect = socket.socket.connect
+def _guarded(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        raise OSError("network blocked by the test")
+    return _connect(self, address)
+socket.socket.connect = _guarded
+def _no_lookup(*args, **kwargs):
+    raise OSError("name lookup blocked by the test")
+socket.getaddrinfo = _no_lookup
+"""
+
+
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """An environment where no Python process (workers included) can open a network socket,
+    with an empty home, data folder and cache: nothing there to find, nowhere to download."""
+    import os
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCK_NETWORK)
+    home = tmp_path / "home"
+    home.mkdir()
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "NARRATE_DATA_DIR": str(tmp_path / "data"),
+        "NARRATE_CACHE_DIR": str(tmp_path / "cache"),
+        "HF_HUB_OFFLINE": "0",  # were anything to try hub downloads, it would try and fail
+    }
+
+
+def test_the_sample_is_narrated_offline_with_the_default_voice(tmp_path):
+    import subprocess
+    import sys
+
+    from mutagen.mp3 import MP3
+
+    sample = Path(__file__).resolve().parent.parent / "samples/kyiv-independent-austin.html"
+    env = offline_env(tmp_path)
+    check = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.socket().connect(('127.0.0.1', 9))"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "network blocked by the test" in check.stderr  # the block itself works
+    out = tmp_path / "austin.mp3"
+    result = subprocess.run(
+        [sys.executable, "-m", "narrate", "article", str(sample), "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "voice hibari heart" in result.stderr
+    assert MP3(out).info.length > 120
+    home = Path(env["HOME"])
+    # Nothing downloaded or cached: ONNX Runtime leaves only its device id (a few bytes).
+    written = [p for p in home.rglob("*") if p.is_file() and "Microsoft" not in p.parts]
+    assert written == []
+    assert sum(p.stat().st_size for p in home.rglob("*") if p.is_file()) < 100_000
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_german_page_is_spoken_by_espeak_by_default(tmp_path):
+    page = tmp_path / "de.html"
+    page.write_text(
+        '<html lang="de"><head><title>Ein Test</title></head><body><article><h1>Ein Test</h1>'
+        "<p>Der Stadtrat hat am Montag einen neuen Haushalt beschlossen. Die Opposition "
+        "kritisierte den Plan scharf.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["article", str(page), "-o", str(tmp_path / "de.mp3"), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "voice espeak" in result.output
+    hibari_only = CliRunner().invoke(
+        cli, ["article", str(page), "-o", str(tmp_path / "x.mp3"), "--engine", "hibari"]
+    )
+    assert hibari_only.exit_code != 0 and "hibari speaks English only" in hibari_only.output
+    assert not (tmp_path / "x.mp3").exists()
+
+
+def feed_with(tmp_path: Path, *options: str) -> Path:
+    folder = tmp_path / "feed"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "feed",
+            "init",
+            str(folder),
+            "--title",
+            "Voices",
+            "--author",
+            "Desk",
+            "--email",
+            "desk@example.com",
+            "--base-url",
+            "https://example.org/podcast/",
+            *options,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def short_story(tmp_path: Path) -> Path:
+    story = tmp_path / "story.md"
+    story.write_text(
+        "# Council approves the budget\n\nThe city council approved the budget on Monday "
+        "after a long debate. The mayor said the plan would fund new schools.\n",
+        encoding="utf-8",
+    )
+    return story
+
+
+def test_a_feed_speaks_with_hibari_by_default_and_voice_picks_one(tmp_path, no_network):
+    folder = feed_with(tmp_path)
+    assert 'engine = "auto"' in (folder / "feed.toml").read_text()
+    added = CliRunner().invoke(cli, ["feed", "add", str(folder), str(short_story(tmp_path))])
+    assert added.exit_code == 0, added.output
+    assert list((folder / "public" / "episodes").glob("*.mp3"))
+    from narrate.feed.config import load_config
+    from narrate.feed.episodes import feed_engine
+
+    config = load_config(folder)
+    assert feed_engine(config, "en") == "hibari" and feed_engine(config, "fr") == "espeak"
+
+
+def test_a_feed_voice_not_downloaded_names_the_command(tmp_path, stand_in_voice, no_network):
+    folder = feed_with(tmp_path, "--voice", "tiny")
+    added = CliRunner().invoke(cli, ["feed", "add", str(folder), str(short_story(tmp_path))])
+    assert added.exit_code != 0
+    assert "narrate voices download tiny" in added.output
+    assert not list((folder / "public" / "episodes").glob("*.mp3"))
+    assert not stand_in_voice.exists()  # never fetched during a narration

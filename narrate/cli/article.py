@@ -12,7 +12,7 @@ import click
 
 from ..cores import core_budget
 from .options import (
-    ENGINE_NAMES,
+    engine_option,
     is_quiet,
     make_master_options,
     make_options,
@@ -34,15 +34,11 @@ from .options import (
     help="Output file (default: a slug of the title, in the current folder); a folder (or a "
     "name ending in /) puts that default name there.",
 )
+@engine_option
 @click.option(
-    "--engine",
-    type=click.Choice(ENGINE_NAMES),
-    default="piper",
-    show_default=True,
-    help="Speech engine.",
-)
-@click.option(
-    "--voice", help="Voice: a Piper voice name or .onnx path, an espeak voice, a gTTS language."
+    "--voice",
+    help="Voice: a hibari voice (narrate voices), a Piper .onnx path, an espeak voice, a gTTS "
+    "language.",
 )
 @speech_options
 @master_options
@@ -80,9 +76,9 @@ def article(
     from ..read.extract import extract_page
     from ..read.fetch import fetch, is_url
     from ..read.reach import Reach
-    from ..speech.script import build_script
+    from ..speech.script import build_script, script_language
     from ..voice.cache import SegmentCache
-    from ..voice.engines import get_engine
+    from ..voice.engines import choose_engine, get_engine
     from ..voice.pool import POOLED_ENGINES, VoicePool, VoiceSpec, plan_processes
     from ..voice.synth import load_in_background
 
@@ -101,11 +97,14 @@ def article(
         voice_threads, listener_threads = plan_verify(cores)
         listener = Listener(threads=listener_threads)
         listener.load_in_background()
+    # With --engine auto, the engine depends on the article's language: guessed from --lang
+    # now (English when not given), settled once the page is read.
+    guess = choose_engine(engine, params["lang"], voice)
     options = make_options(
         params["lang"],
         params["lexicon_path"],
         params["date_order"],
-        engine,
+        guess,
         datelines=not params["no_dateline"],
     )
     suffix = FORMATS[params["audio_format"] or "mp3"].suffix
@@ -119,13 +118,14 @@ def article(
     )
     if is_url(source):  # the page's lead image may come from the host the user typed
         mastering = replace(mastering, reach=Reach.typed(source))
-    probe = get_engine(engine, voice=voice, threads=voice_threads)
+    probe = get_engine(guess, voice=voice, threads=voice_threads)
     voices = None
     wanted = named is None or not named.exists() or force
-    if engine in POOLED_ENGINES and cores >= 2 and wanted:
-        # Piper on two cores or more: worker processes speak, when enough sentences need it.
+    if guess in POOLED_ENGINES and cores >= 2 and wanted:
+        # A neural voice on two cores or more: worker processes speak, when enough sentences
+        # need it.
         processes, threads = plan_processes(cores)
-        spec = VoiceSpec(engine, voice, None, threads)
+        spec = VoiceSpec(guess, voice, None, threads)
         voices = ctx.with_resource(VoicePool(spec, processes))
     page = fetch(source)
     lexicon = params["lexicon_path"]
@@ -148,22 +148,32 @@ def article(
             return
     elif voices is None and named is not None:  # a new file: the voice loads meanwhile
         load_in_background(probe)
-    script = build_script(
-        extract_page(page), options.lang, options=options, outro=not params["no_outro"]
-    )
+    read = extract_page(page)
+    chosen = choose_engine(engine, script_language(read, options.lang), voice)
+    if chosen != guess:  # auto, and the page is not in English: espeak-ng speaks it
+        options = make_options(
+            params["lang"],
+            params["lexicon_path"],
+            params["date_order"],
+            chosen,
+            datelines=not params["no_dateline"],
+        )
+        voices = None
+    script = build_script(read, options.lang, options=options, outro=not params["no_outro"])
     out = named or (folder or Path.cwd()) / f"{slugify(script.article.title)}{suffix}"
+    speaker = get_engine(chosen, voice=voice, lang=script.lang, threads=voice_threads)
     with progress_bar(quiet, "Synthesising") as (start, advance):
         result = narrate_script(
             script,
             out,
-            engine_name=engine,
+            engine_name=chosen,
             voice=voice,
             force=force,
             master_options=mastering,
             progress=advance,
             on_start=start,
             cache=cache,
-            engine=get_engine(engine, voice=voice, lang=script.lang, threads=voice_threads),
+            engine=speaker,
             source=source_id,
             voices=voices,
             verify=verify,
@@ -177,7 +187,7 @@ def article(
             minutes, seconds = divmod(round(result.duration), 60)
             click.echo(
                 f"Wrote {result.path} ({minutes}:{seconds:02d}, {result.sentences} sentences, "
-                f"{result.words} words)",
+                f"{result.words} words, voice {speaker.name} {speaker.voice})",
                 err=True,
             )
         if result.verify is not None:
@@ -225,14 +235,7 @@ def input_files(source: str, params: dict[str, Any]) -> tuple[Path, ...]:
 @click.option(
     "--changes", is_flag=True, help="List every rewrite as 'block:offset  written → spoken'."
 )
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINE_NAMES),
-    default="piper",
-    show_default=True,
-    help="The engine the script is for (Piper reads phonemes: initialisms, the news names "
-    "and PLS phonemes are given to it as IPA).",
-)
+@engine_option
 def script(
     source: str,
     lang: str | None,
@@ -250,10 +253,14 @@ def script(
     in that block's text.
     """
     from ..pipeline import load_article
-    from ..speech.script import build_script, list_changes, render_script
+    from ..speech.script import build_script, list_changes, render_script, script_language
+    from ..voice.engines import choose_engine
 
-    options = make_options(lang, lexicon_path, date_order, engine, datelines=not no_dateline)
     article = load_article(source)
+    # hibari and Piper read phonemes: initialisms, the news names and PLS phonemes are given
+    # to them as IPA (hibari's in its own alphabet, shown as [word](/…/)).
+    engine = choose_engine(engine, script_language(article, lang))
+    options = make_options(lang, lexicon_path, date_order, engine, datelines=not no_dateline)
     if not changes:
         rendered = render_script(build_script(article, intro=not no_intro, options=options))
         if engine == "hibari":  # what hibari is given: phonemes in its own alphabet

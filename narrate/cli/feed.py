@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from ..cores import core_budget
-from .options import ENGINE_NAMES, bitrate_type, is_quiet, loudness_type, quiet_option
+from ..voice.engines import ENGINE_CHOICES
+from .options import ENGINE_HELP, bitrate_type, is_quiet, loudness_type, quiet_option
 
 
 @click.group()
@@ -21,7 +22,7 @@ def narration_overrides(func: Any) -> Any:
     """Voice and audio settings stored in feed.toml, overridable per run."""
     for decorator in reversed(
         [
-            click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Speech engine."),
+            click.option("--engine", type=click.Choice(ENGINE_CHOICES), help=ENGINE_HELP),
             click.option("--voice", help="Voice for the engine."),
             click.option("--lang", help="Language of the articles (default: each page's own)."),
             click.option(

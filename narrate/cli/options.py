@@ -10,7 +10,24 @@ from typing import Any
 
 import click
 
-ENGINE_NAMES = ["piper", "hibari", "espeak", "gtts"]
+from ..voice.engines import ENGINE_CHOICES, ENGINES
+
+ENGINE_NAMES = list(ENGINES)  # the engines themselves (narrate voices)
+ENGINE_HELP = (
+    "Speech engine: auto is hibari for English and espeak-ng for other languages; piper "
+    "(its joe voice or any .onnx voice), espeak, gtts (online)."
+)
+
+
+def engine_option(func: Any) -> Any:
+    """--engine, default auto (see voice.engines.choose_engine)."""
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINE_CHOICES),
+        default="auto",
+        show_default=True,
+        help=ENGINE_HELP,
+    )(func)
 
 
 def speech_options(func: Any) -> Any:
@@ -40,10 +57,11 @@ def make_options(
     lang: str | None,
     lexicon_path: Path | None,
     date_order: str,
-    engine: str = "piper",
+    engine: str,
     datelines: bool = True,
 ):
-    """The SpeechOptions for these choices; Piper is given phonemes where they read better."""
+    """The SpeechOptions for these choices (ENGINE: the engine chosen, not "auto"); Piper and
+    hibari are given phonemes where they read better."""
     from ..speech.normalize import load_lexicon
     from ..speech.script import SpeechOptions
     from ..voice.engines import PHONEME_ENGINES

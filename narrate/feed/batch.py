@@ -45,6 +45,7 @@ from .episodes import (  # noqa: F401  (re-exported: the batch's public names)
     episode_files,
     episode_guid,
     excerpt,
+    feed_engine,
     listener_for,
     master_options,
     narrated_files,
@@ -363,7 +364,8 @@ def narrate_parallel(
     # parent holds no threads); spawn elsewhere.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     if context.get_start_method() == "fork":
-        preload(config.engine, html=any(needs_html(source) for source in articles))
+        html = any(needs_html(source) for source in articles)
+        preload(feed_engine(config, config.lang or None), html=html)
         gc.freeze()  # keep the shared pages shared: the collector would touch them all
     total = len(articles)
     layout = layout_for(folder, config)
@@ -518,9 +520,15 @@ def preload(engine: str, html: bool = True) -> None:
         from ..voice.engines.espeak import _Library
 
         _Library.get()
-    elif engine == "piper":  # import only: ONNX Runtime's threads start with a session
+    elif engine in ("piper", "hibari"):  # import only: ONNX Runtime's threads start with a session
         import onnxruntime  # noqa: F401
-        import piper  # noqa: F401
+
+        if engine == "piper":
+            import piper  # noqa: F401
+        else:  # hibari's G2P is plain Python data: loaded once, shared by every worker
+            from ..voice.engines.hibari import g2p
+
+            g2p()
 
 
 def update_feed(

@@ -61,7 +61,7 @@ class FeedConfig:
     # Let feeds, OPML files and pages lead to internal addresses (an intranet's feed; tests).
     allow_private_addresses: bool = False
     # voice and mastering, overridable per run
-    engine: str = "piper"
+    engine: str = "auto"  # hibari for English, espeak-ng for other languages
     voice: str = ""
     lang: str = ""  # article language override; empty: each page's own
     datelines: bool = True  # read a story's opening dateline ("WASHINGTON (CNN) —")
@@ -126,8 +126,12 @@ class FeedConfig:
             )
         if not self.out.strip() or "\x00" in self.out:
             raise FeedError(f"out must name a folder, not {self.out!r}")
-        if self.engine not in ENGINE_NAMES:
-            raise FeedError(f"engine must be one of {', '.join(ENGINE_NAMES)}, not {self.engine!r}")
+        from ..voice.engines import ENGINE_CHOICES
+
+        if self.engine not in ENGINE_CHOICES:
+            raise FeedError(
+                f"engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.engine!r}"
+            )
         if not 1 <= self.verify_tries <= 10:
             raise FeedError(f"verify_tries must be 1 to 10, not {self.verify_tries!r}")
         try:
@@ -146,7 +150,6 @@ class FeedConfig:
             raise FeedError(f"format must be mp3, m4a or opus, not {self.format!r}")
 
 
-ENGINE_NAMES = ("piper", "hibari", "espeak", "gtts")
 KIND_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 FIELD_TYPES: dict[str, type] = {
     "explicit": bool,

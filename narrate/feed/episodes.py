@@ -116,16 +116,17 @@ def prepare_job(
     REACH: where the article and its image may be fetched from (default: public addresses,
     or any with allow_private_addresses)."""
     from ..pipeline import load_article, narration_key
-    from ..speech.script import SpeechOptions, build_script
+    from ..speech.script import SpeechOptions, build_script, script_language
     from ..voice.engines import PHONEME_ENGINES
 
     reach = (reach or Reach()).with_private(config.allow_private_addresses)
     try:
         article = load_article(source, reach)
+        chosen = feed_engine(config, script_language(article, config.lang or None))
         options = SpeechOptions(
             lang=config.lang or None,
             datelines=config.datelines,
-            phonemes=config.engine in PHONEME_ENGINES,
+            phonemes=chosen in PHONEME_ENGINES,
         )
         script = build_script(article, options=options)
         engine = engine_for(config, script.lang, cores)
@@ -178,7 +179,15 @@ def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
     from ..voice.verify import plan_verify
 
     threads = plan_verify(cores)[0] if config.verify else cores
-    return shared_engine(config.engine, voice=config.voice or None, lang=lang, threads=threads)
+    name = feed_engine(config, lang)
+    return shared_engine(name, voice=config.voice or None, lang=lang, threads=threads)
+
+
+def feed_engine(config: FeedConfig, lang: str | None) -> str:
+    """The engine that speaks an article in LANG: the feed's, or for auto the one for LANG."""
+    from ..voice.engines import choose_engine
+
+    return choose_engine(config.engine, lang, config.voice or None)
 
 
 def feed_verify(config: FeedConfig) -> VerifyOptions:

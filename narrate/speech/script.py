@@ -101,6 +101,11 @@ def block_texts(article: Article, intro: bool = True, outro: bool = True) -> lis
     return texts
 
 
+def script_language(article: Article, lang: str | None = None) -> str:
+    """The language ARTICLE is read in: LANG (the user's), else the page's own, else English."""
+    return lang or article.lang or "en"
+
+
 def build_script(
     article: Article,
     lang: str | None = None,
@@ -110,7 +115,7 @@ def build_script(
 ) -> Script:
     """Split and normalise every block; the intro comes first, the AI disclosure last."""
     options = options or SpeechOptions()
-    language = lang or options.lang or article.lang or "en"
+    language = script_language(article, lang or options.lang)
     blocks: list[ScriptBlock] = []
     for kind, text in block_texts(article, intro, outro):
         sentences = []

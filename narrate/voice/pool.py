@@ -20,7 +20,8 @@ from .engines.base import Engine
 from .speak import speak
 
 MAX_PROCESSES = 4  # each holds its own voice session: about 0.5 GB resident for Piper medium
-POOLED_ENGINES = {"piper"}  # CPU-bound voices; espeak is too fast to share out, gTTS uses threads
+# CPU-bound voices; espeak is too fast to share out, gTTS uses threads
+POOLED_ENGINES = {"piper", "hibari"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ class VoicePool:
         self.processes = processes
         self._pool: Any = None
         if self.method == "forkserver":
-            self.context.set_forkserver_preload(["narrate.voice.pool", "onnxruntime", "piper"])
+            preload = ["narrate.voice.pool", "onnxruntime", spec.engine]
+            self.context.set_forkserver_preload(preload)
 
     def worth_it(self, sentences: int) -> bool:
         """Whether SENTENCES to speak are enough to share out (two rounds for every worker);

@@ -16,7 +16,7 @@ from .core import Text
 from .phonemes import possessive
 from .tables import read_tsv
 
-REGIONS = {"ua", "ru", "me", "cn", "kr"}
+REGIONS = {"ua", "ru", "me", "cn", "kr", "eu"}
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,50 @@ ENGINES = {  # name: (module, class, offline, description)
 # initialisms, the news names) where the others get words.
 PHONEME_ENGINES = frozenset({"piper", "hibari"})  # hibari: converted to its own alphabet
 
+# The default: "auto" is hibari for English and espeak-ng for any other language (hibari
+# speaks English only; Piper's bundled voice too).
+AUTO = "auto"
+DEFAULT_ENGINE = "hibari"
+ENGINE_CHOICES = (AUTO, *ENGINES)
+
 __all__ = [
+    "AUTO",
+    "DEFAULT_ENGINE",
     "ENGINES",
+    "ENGINE_CHOICES",
     "PHONEME_ENGINES",
     "Clip",
     "Engine",
     "VoiceInfo",
+    "choose_engine",
     "get_engine",
     "shared_engine",
 ]
 
 _SHARED: dict[tuple[str, str | None, str | None, int | None], Engine] = {}
+
+
+def choose_engine(name: str | None, lang: str | None, voice: str | None = None) -> str:
+    """The engine NAME, or for "auto" (or none) the one for LANG and VOICE: a Piper voice
+    (.onnx, joe) means Piper, a hibari voice hibari; otherwise hibari for English (and text
+    of unknown language) and espeak-ng for every other language."""
+    if name and name != AUTO:
+        return name
+    if voice:
+        if voice.endswith(".onnx") or voice in ("joe", "en_US-joe-medium"):
+            return "piper"
+        if voice in hibari_voice_names():
+            return DEFAULT_ENGINE
+    english = not lang or lang.lower().replace("_", "-").split("-")[0] == "en"
+    return DEFAULT_ENGINE if english else "espeak"
+
+
+def hibari_voice_names() -> set[str]:
+    try:
+        from hibari.voices import VOICES
+    except ImportError:
+        return set()
+    return set(VOICES)
 
 
 def get_engine(
@@ -47,7 +80,7 @@ def get_engine(
         raise EngineError(f"unknown engine {name!r}: choose from {', '.join(ENGINES)}")
     module_name, class_name, _offline, _ = ENGINES[name]
     cls = getattr(importlib.import_module(module_name), class_name)
-    extra = {"threads": threads} if threads and name == "piper" else {}
+    extra = {"threads": threads} if threads and name in ("piper", "hibari") else {}
     engine: Engine = cls(voice=voice, lang=lang, **extra)
     return engine
 

@@ -26,6 +26,8 @@ SAMPLE_RATE = 24000
 MAX_PHONEMES = 400  # what the model reads at once: longer sentences go at clause breaks
 _LOADING = threading.Lock()
 _LOADED: dict[tuple[str, int], Any] = {}  # (model file, threads) → hibari.Hibari
+_SPEAKING = threading.Lock()  # one synthesis at a time per process: voices share the G2P
+_G2P: dict[bool, Any] = {}  # british → hibari.g2p.G2P (plain Python: loaded before a fork)
 DATA_ENV = "NARRATE_DATA_DIR"
 
 
@@ -36,6 +38,19 @@ def registry() -> dict[str, dict[str, Any]]:
     except ImportError as exc:
         raise EngineError(f"hibari-tts is not installed ({exc}): pip install hibari-tts") from None
     return dict(VOICES)
+
+
+def g2p(british: bool = False) -> Any:
+    """hibari's G2P (lexicons, tagger, OOV net) for US or British English, loaded once per
+    process; a batch loads it before forking its workers, which then share it."""
+    with _LOADING:
+        if british not in _G2P:
+            try:
+                from hibari.g2p import G2P
+            except ImportError as exc:
+                raise EngineError(f"hibari-tts is not installed ({exc})") from None
+            _G2P[british] = G2P(british=british)
+        return _G2P[british]
 
 
 def voices_dir() -> Path:
@@ -83,7 +98,7 @@ class HibariEngine:
         self.british = bool(registry()[self.voice].get("british"))
         self.threads = 1  # a second thread does not help it; a second process does
         self._tts: Any = None
-        self._lock = threading.Lock()
+        self._lock = _SPEAKING
         if lang and not lang.lower().startswith("en"):
             raise EngineError(
                 f"hibari speaks English only, not {lang!r}: use --engine espeak or gtts"
@@ -96,21 +111,23 @@ class HibariEngine:
         if self._tts is None:
             key = (str(self.model_path), self.threads)
             with _LOADING:
-                if key not in _LOADED:
-                    try:
-                        from hibari import Hibari
-                        from hibari.g2p import G2P
-                    except ImportError as exc:
-                        raise EngineError(f"hibari-tts is not installed ({exc})") from None
-                    # The model file is given, so hibari's loader never fetches one; the
-                    # lexicons (US or British) load now, not at the first sentence.
-                    _LOADED[key] = Hibari(
-                        voice=self.voice,
-                        model=str(self.model_path),
-                        threads=1,
-                        g2p=G2P(british=self.british),
-                    )
-                self._tts = _LOADED[key]
+                loaded = _LOADED.get(key)
+            if loaded is None:
+                try:
+                    from hibari import Hibari
+                except ImportError as exc:
+                    raise EngineError(f"hibari-tts is not installed ({exc})") from None
+                # The model file is given, so hibari's loader never fetches one; the
+                # lexicons (US or British) load now, not at the first sentence.
+                loaded = Hibari(
+                    voice=self.voice,
+                    model=str(self.model_path),
+                    threads=1,
+                    g2p=g2p(self.british),
+                )
+                with _LOADING:
+                    loaded = _LOADED.setdefault(key, loaded)
+            self._tts = loaded
         return self._tts
 
     def phonemes(self, text: str) -> list[str]:
