@@ -3,7 +3,8 @@ against an older one, sentence by sentence.
 
     git worktree add /tmp/before e9142d4        # the checkout to compare with
     python benchmarks/speech_ab.py --before /tmp/before [--renderings 3] [--per-class 40]
-                                   [--engine piper|espeak] [--pages FILE ...] [--save FILE.json]
+                                   [--engine hibari|piper|espeak] [--pages FILE ...]
+                                   [--save FILE.json]
     python benchmarks/speech_ab.py --rescore FILE.json
 
 Whole-article runs (asr_bench.py) mostly measure sentences both checkouts say alike, so a
@@ -18,11 +19,12 @@ seed, at most 3 a page for each kind —
   capitals the older checkout spelled), initialisms (only the form Piper is given differs:
   phonemes against spaced letters), numbers and other rewrites.
 
-Each sentence is spoken by Piper RENDERINGS times in three ways: as the older checkout gives
-it, as this one gives it (phonemes for initialisms and names), and as this one gives every
-engine but Piper (letters and respellings: the `--no-phonemes` choice); with `--engine espeak`
-in two, as the older checkout and this one give espeak. The sentences of one
-kind are joined into clips of at most 24 s (as --verify hears them), heard by Whisper tiny.en
+Each sentence is spoken by the voice (hibari, the default, or Piper) RENDERINGS times in
+three ways: as the older checkout gives it, as this one gives it (phonemes for initialisms
+and names), and as this one gives the engines that read no phonemes (letters and
+respellings: the `--no-phonemes` choice); with `--engine espeak` in two, as the older
+checkout and this one give espeak. The sentences of one kind are joined into clips of at
+most 24 s (as --verify hears them), heard by Whisper tiny.en
 (beam 5), and the heard words shared out among the sentences. Every way is scored against
 the same reference, this checkout's words for the sentence (what a newsreader says), by the
 rule --verify uses (narrate's normaliser on both sides, numbers as digits, initialisms
@@ -141,7 +143,9 @@ def kind_of(written: str, before: str, words: str, rules: set[str]) -> str:
 def changed_sentences(checkout: Path, paths: list[Path], per_class: int, engine: str) -> list[dict]:
     """The sample of sentences the two checkouts give ENGINE differently (Piper reads
     phonemes; the others get letters and respellings, so for them "now" is that form)."""
-    phonemes = engine == "piper"
+    from narrate.voice.engines import PHONEME_ENGINES
+
+    phonemes = engine in PHONEME_ENGINES
     from narrate.speech.normalize import normalize_forms, normalize_with_changes
 
     found = written_sentences(paths)
@@ -290,7 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="the older checkout's folder")
     parser.add_argument("--renderings", type=int, default=3)
-    parser.add_argument("--engine", default="piper", choices=["piper", "espeak"])
+    parser.add_argument("--engine", default="hibari", choices=["hibari", "piper", "espeak"])
     parser.add_argument("--per-class", type=int, default=40)
     parser.add_argument("--pages", nargs="*", type=Path)
     parser.add_argument("--save", type=Path, help="keep sentences and transcripts as JSON")

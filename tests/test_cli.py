@@ -331,3 +331,11 @@ def test_no_dateline_leaves_the_dateline_out(tmp_path, runner):
     assert (
         "Washington" not in left_out.output and "The Senate agreed on Tuesday." in left_out.output
     )
+
+
+def test_the_bundled_script_is_what_narrate_script_prints(runner):
+    """samples/…script.txt shows what the default voice is given: kept in step with the code."""
+    result = runner.invoke(cli, ["script", str(SAMPLE_HTML)])
+    assert result.exit_code == 0, result.output
+    bundled = SAMPLE_HTML.with_name("kyiv-independent-austin.script.txt")
+    assert result.output == bundled.read_text(encoding="utf-8")
