@@ -488,3 +488,17 @@ def test_a_dead_workers_scratch_folder_is_removed_by_the_next_task(tmp_path):
     mine.mkdir()
     remove_dead_workers_folders(tmp_path)
     assert not left.exists() and alive.exists() and mine.exists()
+
+
+def test_the_default_voice_speaks_on_the_cluster(cluster, tmp_path):
+    """hibari (auto, English) on the workers: the model from its package, nothing fetched."""
+    folder = tmp_path / "feed"
+    init(folder, "--engine", "auto")  # the last --engine wins
+    sources = articles(tmp_path / "pages", count=2, paragraphs=2)
+    done = narrate(tmp_path, "feed", "add", str(folder), *sources, "--cluster", cluster.address)
+    assert done.returncode == 0, done.stderr
+    assert "2 new, 0 updated, 0 unchanged, 0 failed" in done.stderr
+    assert_complete(folder)
+    from narrate.feed.config import load_config
+
+    assert load_config(folder).engine == "auto"

@@ -26,7 +26,7 @@ TYPICAL_VOICE_LUFS = -21.0  # TTS voices land near here before any gain
 TYPICAL_LIMITER_LOSS_DB = 1.5
 # Gain (dB) that brought each bundled voice to −16 LUFS through narrate's limiter, measured
 # on the sample articles with benchmarks/speed.py's setup; a run remembers its own after.
-KNOWN_GAINS_AT_MINUS_16 = {"piper:en_US-joe-medium": 8.8, "espeak": 7.1}
+KNOWN_GAINS_AT_MINUS_16 = {"piper:en_US-joe-medium": 8.8, "espeak": 7.1, "hibari": 10.6}
 
 
 class StreamEncoder:
