@@ -1,6 +1,6 @@
 """Intelligibility: narrate the samples, transcribe them offline, count what is misheard.
 
-    python benchmarks/asr_bench.py [--renderings 3] [--engine piper] [--samples FILE ...]
+    python benchmarks/asr_bench.py [--renderings 3] [--engine hibari] [--samples FILE ...]
                                    [--no-phonemes] [--save FILE.json]
     python benchmarks/asr_bench.py --rescore FILE.json [FILE.json ...]
 
@@ -150,7 +150,7 @@ def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renderings", type=int, default=3)
-    parser.add_argument("--engine", default="piper")
+    parser.add_argument("--engine", default="hibari", choices=["hibari", "piper", "espeak"])
     parser.add_argument("--samples", nargs="*", type=Path)
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument(
