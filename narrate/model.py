@@ -161,3 +161,21 @@ class Script:
     @property
     def sentences(self) -> list[Sentence]:
         return [s for block in self.blocks for s in block.sentences]
+
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def base_language(code: str | None, default: str = "en") -> str:
+    """The primary language of a code, the one parser of them: "en-GB", "en_us", "EN" → "en";
+    none or empty → DEFAULT."""
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    return base or default
+
+
+def language_tag(code: str) -> str:
+    """CODE checked as a language tag ("en", "en-GB", "pt_BR", "zh-Hans") and written with
+    hyphens; ValueError naming it otherwise."""
+    if not isinstance(code, str) or not LANGUAGE_TAG.fullmatch(code.strip()):
+        raise ValueError(f"must be a language code like en or en-GB, not {code!r}")
+    return code.strip().replace("_", "-")

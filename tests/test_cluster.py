@@ -501,4 +501,4 @@ def test_the_default_voice_speaks_on_the_cluster(cluster, tmp_path):
     assert_complete(folder)
     from narrate.feed.config import load_config
 
-    assert load_config(folder).engine == "auto"
+    assert load_config(folder).narration.engine == "auto"

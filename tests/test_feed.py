@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.feed import add_sources, init_feed, list_episodes, load_config, remove_episode
 from narrate.feed.config import FeedConfig
@@ -73,7 +74,7 @@ def feed_dir(tmp_path):
         email="desk@example.com",
         base_url="http://127.0.0.1:9/podcast/",
         description="Articles, narrated.",
-        engine="espeak",
+        narration=Settings(engine="espeak"),
     )
     init_feed(folder, config)
     return folder
@@ -435,12 +436,12 @@ def test_workers_share_the_cores_and_load_each_voice_once(site, feed_dir, monkey
     from narrate.feed.batch import plan_workers
     from narrate.voice import engines
 
-    assert plan_workers("espeak", 2, 10) == (2, 1)  # one core each: encode after speaking
-    assert plan_workers("espeak", 2, 1) == (1, 2)  # one article gets both cores
-    assert plan_workers("espeak", 1, 10) == (1, 1)
-    assert plan_workers("piper", 2, 10) == (2, 1)  # single-thread Piper workers measured best
-    assert plan_workers("piper", 16, 10) == (10, 1)
-    assert plan_workers("gtts", 4, 3) == (3, 1)
+    assert plan_workers(2, 10) == (2, 1)  # one core each: encode after speaking
+    assert plan_workers(2, 1) == (1, 2)  # one article gets both cores
+    assert plan_workers(1, 10) == (1, 1)
+    assert plan_workers(2, 10) == (2, 1)  # single-thread Piper workers measured best
+    assert plan_workers(16, 10) == (10, 1)
+    assert plan_workers(4, 3) == (3, 1)
 
     created = []
     real = engines.get_engine

@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
+from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.feed import FeedConfig, add_sources, init_feed, list_episodes
 from narrate.feed.embed import clock, manifest_name, minutes_label
@@ -106,7 +107,7 @@ def feed_folder(tmp_path_factory) -> Path:
         email="desk@example.com",
         base_url="https://example.org/podcast/",
         description="Reporting from and about Ukraine, narrated as it is published.",
-        engine="espeak",
+        narration=Settings(engine="espeak"),
     )
     init_feed(folder, config, cover_image(base / "cover.png"))
     outcomes = add_sources(

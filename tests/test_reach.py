@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.errors import SourceError
 from narrate.feed import add_sources, init_feed, list_episodes
@@ -137,7 +138,7 @@ def feed_dir(tmp_path):
             author="Desk",
             email="desk@example.com",
             base_url="http://127.0.0.1:9/podcast/",
-            engine="espeak",
+            narration=Settings(engine="espeak"),
         ),
     )
     return folder

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.model import Article, Block, Clip
 from narrate.speech.script import SpeechOptions, build_script
@@ -391,21 +392,17 @@ def test_a_doubtful_cached_take_gets_more_tries_when_a_run_allows_more(tmp_path)
 
 
 def test_the_report_lists_every_sentence_beside_the_audio(tmp_path):
-    from narrate.audio.encode import FORMATS
-    from narrate.audio.master import MasterOptions
-    from narrate.pipeline import narrate_script
-    from narrate.voice.verify import VerifyOptions
+    from narrate.pipeline import Narrator, Settings
 
     script = build_script(story("The U.S. vote was close. Nobody left."))
     out = tmp_path / "story.wav"
-    result = narrate_script(
-        script,
-        out,
+    narrator = Narrator(
+        Settings(verify=True, verify_tries=3),
         engine=TakesEngine(garble={"Nobody": 1}),
-        master_options=MasterOptions(FORMATS["wav"], sidecars=False),
-        verify=VerifyOptions(tries=3),
         listener=PayloadListener(),
+        sidecars=False,
     )
+    result = narrator.narrate(script, out)
     report = json.loads(verify_path(out).read_text(encoding="utf-8"))
     assert verify_path(out).name == "story.verify.json"
     assert set(report) == {
@@ -437,22 +434,15 @@ def test_the_report_lists_every_sentence_beside_the_audio(tmp_path):
 
 
 def test_text_the_listener_cannot_hear_is_reported_unchecked(tmp_path):
-    from narrate.audio.encode import FORMATS
-    from narrate.audio.master import MasterOptions
-    from narrate.pipeline import narrate_script
-    from narrate.voice.verify import VerifyOptions
+    from narrate.pipeline import Narrator, Settings
 
     article = story("Der Rat tagte.")
     article.lang = "de"
     listener = PayloadListener()
-    result = narrate_script(
-        build_script(article),
-        tmp_path / "rat.wav",
-        engine=TakesEngine(),
-        master_options=MasterOptions(FORMATS["wav"], sidecars=False),
-        verify=VerifyOptions(),
-        listener=listener,
+    narrator = Narrator(
+        Settings(verify=True), engine=TakesEngine(), listener=listener, sidecars=False
     )
+    result = narrator.narrate(build_script(article), tmp_path / "rat.wav")
     assert listener.heard == 0 and result.verify is not None
     assert result.verify.unchecked == 3 and not result.verify.checks
     assert "not checked" in result.verify.summary()
@@ -544,9 +534,9 @@ def test_a_feed_with_verify_lists_its_doubtful_sentences(tmp_path, monkeypatch, 
     config = FeedConfig(
         title="T", author="A", email="a@example.com", base_url="http://127.0.0.1:9/p/"
     )
-    config.engine, config.verify = "espeak", True
+    config.narration = Settings(engine="espeak", verify=True)
     init_feed(folder, config)
-    assert load_config(folder).verify is True
+    assert load_config(folder).narration.verify is True
     server.routes["/a"] = Route(body=article_html("Grain corridor reopens", "2023-11-11"))
     server.routes["/b"] = Route(body=article_html("Power grid repaired", "2023-11-12"))
     monkeypatch.setattr(batch_module, "listener_for", lambda config, cores: SilentListener())
@@ -702,13 +692,13 @@ def test_a_feed_verify_tries_setting_out_of_range_or_not_a_number_is_refused(
 
 def test_feed_verify_tries_from_init_reaches_the_verify_options(tmp_path):
     from narrate.feed.config import load_config
-    from narrate.feed.episodes import feed_verify
 
     folder = tmp_path / "feed"
     init = init_feed_with(folder, "--verify", "--verify-tries", "5")
     assert init.exit_code == 0, init.output
     config = load_config(folder)
-    assert config.verify and config.verify_tries == 5
-    assert feed_verify(config).tries == 5
+    assert config.narration.verify and config.narration.verify_tries == 5
+    verify = config.narration.verify_options()
+    assert verify is not None and verify.tries == 5
     bad = CliRunner().invoke(cli, ["feed", "add", str(folder), "x.html", "--verify-tries", "0"])
     assert bad.exit_code != 0 and "verify-tries" in bad.output

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..model import base_language
 from .timeline import Chapter
 
 ISO639_2 = {
@@ -39,7 +40,7 @@ class EpisodeTags:
 
     @property
     def language_iso639_2(self) -> str:
-        return ISO639_2.get(self.language.split("-")[0].lower(), "und")
+        return ISO639_2.get(base_language(self.language, "und"), "und")
 
     def ffmetadata(self) -> dict[str, str]:
         """Tags as ffmpeg's muxers name them (MP3: ID3v2.4 frames; other keys go to TXXX)."""

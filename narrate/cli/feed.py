@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from ..cores import core_budget
-from ..voice.engines import ENGINE_CHOICES
-from .options import ENGINE_HELP, bitrate_type, is_quiet, loudness_type, quiet_option
+from .options import is_quiet, quiet_option, settings_options
 
 
 @click.group()
@@ -19,42 +18,9 @@ def feed() -> None:
 
 
 def narration_overrides(func: Any) -> Any:
-    """Voice and audio settings stored in feed.toml, overridable per run."""
-    for decorator in reversed(
-        [
-            click.option("--engine", type=click.Choice(ENGINE_CHOICES), help=ENGINE_HELP),
-            click.option("--voice", help="Voice for the engine."),
-            click.option("--lang", help="Language of the articles (default: each page's own)."),
-            click.option(
-                "--dateline/--no-dateline",
-                "datelines",
-                default=None,
-                help="Read or leave out a story's opening dateline (default: read).",
-            ),
-            click.option(
-                "--verify/--no-verify",
-                "verify",
-                default=None,
-                help="Listen back to each sentence and re-speak what came out wrong (default: "
-                "off; needs pip install 'narrate[verify]').",
-            ),
-            click.option(
-                "--verify-tries",
-                type=click.IntRange(1, 10),
-                help="With verify: re-takes at most for a sentence heard wrong (default: 3).",
-            ),
-            click.option("--loudness", type=loudness_type(), help="Target LUFS (-40 to -5)."),
-            click.option("--bitrate", type=bitrate_type(), help="Audio bitrate, 8k to 320k."),
-            click.option(
-                "--format",
-                "format_",
-                type=click.Choice(["mp3", "m4a", "opus"]),
-                help="Audio format of the episodes.",
-            ),
-        ]
-    ):
-        func = decorator(func)
-    return func
+    """Every narration setting (stored in feed.toml's [narration] table), overridable per run:
+    the options of narrate article, with no defaults (what is not given stays as it is)."""
+    return settings_options(overrides=True)(func)
 
 
 def batch_options(func: Any) -> Any:
@@ -85,19 +51,11 @@ def wait_option(func: Any) -> Any:
 
 
 def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
-    names = {
-        "engine": "engine",
-        "voice": "voice",
-        "lang": "lang",
-        "datelines": "datelines",
-        "verify": "verify",
-        "verify_tries": "verify_tries",
-        "loudness": "loudness",
-        "bitrate": "bitrate",
-        "format_": "format",
-        "cluster": "cluster",
-    }
-    return {names[k]: v for k, v in params.items() if k in names and v is not None}
+    """The narration settings (and the cluster) given on the command line."""
+    from ..pipeline.settings import Settings
+
+    names = {*Settings.model_fields, "cluster"}
+    return {k: v for k, v in params.items() if k in names and v is not None}
 
 
 @feed.command("init")
@@ -147,19 +105,22 @@ def feed_init(
     """Create FOLDER as a feed: feed.toml settings, the episode library, and its public folder
     (an empty feed and site) apart from them."""
     from ..feed import FeedConfig, init_feed
+    from ..pipeline.settings import Settings
 
-    config = FeedConfig(
-        title=title,
-        author=author,
-        email=email,
-        base_url=base_url,
-        description=description,
-        language=language,
-        category=category,
-        explicit=explicit,
-        out=out,
-        allow_private_addresses=allow_private_addresses,
-        **overrides_from(params),
+    config = FeedConfig.checked(
+        {
+            "title": title,
+            "author": author,
+            "email": email,
+            "base_url": base_url,
+            "description": description,
+            "language": language,
+            "category": category,
+            "explicit": explicit,
+            "out": out,
+            "allow_private_addresses": allow_private_addresses,
+            "narration": Settings().changed(overrides_from(params)),
+        }
     )
     init_feed(folder, config, image)
     from ..feed.layout import layout_for

@@ -6,89 +6,99 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import click
 
-from ..voice.engines import ENGINE_CHOICES, ENGINES
+from ..voice.engines import ENGINES
 
 ENGINE_NAMES = list(ENGINES)  # the engines themselves (narrate voices)
-ENGINE_HELP = (
-    "Speech engine: auto is hibari for English and espeak-ng for other languages; piper "
-    "(its joe voice or any .onnx voice), espeak, gtts (online)."
-)
 
 
-def engine_option(func: Any) -> Any:
-    """--engine, default auto (see voice.engines.choose_engine)."""
-    return click.option(
-        "--engine",
-        type=click.Choice(ENGINE_CHOICES),
-        default="auto",
-        show_default=True,
-        help=ENGINE_HELP,
-    )(func)
+class SettingType(click.ParamType):
+    """A click type that checks a value by the schema's own rule for setting FIELD."""
+
+    def __init__(self, field: str) -> None:
+        from pydantic import TypeAdapter
+        from pydantic.types import Strict
+
+        from ..pipeline.settings import Settings
+
+        info = Settings.model_fields[field]
+        self.field = self.name = field
+        rules = [rule for rule in info.metadata if not isinstance(rule, Strict)]  # "64k", "-16"
+        self._adapter: Any = TypeAdapter(
+            Annotated[(info.annotation, *rules)] if rules else info.annotation
+        )  # type: ignore[valid-type]
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from pydantic import ValidationError
+
+        from ..pipeline.settings import describe
+
+        try:
+            return self._adapter.validate_python(value)
+        except ValidationError as exc:
+            error = {**exc.errors()[0], "loc": (self.field,)}
+            self.fail(describe(error, self.field).split(" ", 1)[-1], param, ctx)
 
 
-def speech_options(func: Any) -> Any:
-    """--lang, --lexicon, --date-order and --no-dateline: how the text is rewritten for speech."""
-    func = click.option(
-        "--no-dateline",
-        is_flag=True,
-        help='Leave out a story\'s opening dateline ("WASHINGTON (CNN) —") instead of reading it.',
-    )(func)
-    func = click.option(
-        "--date-order",
-        type=click.Choice(["mdy", "dmy", "ymd"]),
-        default="mdy",
-        show_default=True,
-        help="How to read numeric dates like 11/10/2023.",
-    )(func)
-    func = click.option(
-        "--lexicon",
-        "lexicon_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Pronunciation rules: .toml, .tsv or a W3C PLS (.pls) lexicon.",
-    )(func)
-    return click.option("--lang", help="Language code of the text (default: the page's own).")(func)
+def setting_option(field: str, overrides: bool) -> Any:
+    """The click option of one setting, with its flag, type, default and help from the
+    schema. With OVERRIDES (feed init/add/update) it has no default: only what is given
+    changes feed.toml's value."""
+    import typing
+
+    from ..pipeline.settings import Settings, bounds, choices_of, flag_of
+
+    info = Settings.model_fields[field]
+    flag = flag_of(field)
+    shown = not overrides and info.default not in (None, False)
+    kwargs: dict[str, Any] = {
+        "help": info.description,
+        "default": None if overrides else info.default,
+        "show_default": shown,
+    }
+    if info.annotation is bool:
+        return click.option(f"{flag}/--no-{flag[2:]}", field, **kwargs)
+    choices = choices_of(info.annotation)
+    if choices:
+        kwargs["type"] = click.Choice(choices)
+    elif Path in (info.annotation, *typing.get_args(info.annotation)):
+        # A feed keeps the file's whole path: feed.toml's own are relative to its folder.
+        kwargs["type"] = click.Path(
+            exists=True, dir_okay=False, path_type=Path, resolve_path=overrides
+        )
+    elif info.annotation is int:
+        kwargs["type"] = click.IntRange(*bounds(info))
+    else:
+        kwargs["type"] = SettingType(field)
+    return click.option(flag, field, **kwargs)
 
 
-def make_options(
-    lang: str | None,
-    lexicon_path: Path | None,
-    date_order: str,
-    engine: str,
-    datelines: bool = True,
-):
-    """The SpeechOptions for these choices (ENGINE: the engine chosen, not "auto"); Piper and
-    hibari are given phonemes where they read better."""
-    from ..speech.normalize import load_lexicon
-    from ..speech.script import SpeechOptions
-    from ..voice.engines import PHONEME_ENGINES
+def settings_options(*fields: str, overrides: bool = False) -> Any:
+    """Decorate a command with the options of the settings FIELDS (default: every one)."""
+    from ..pipeline.settings import Settings
 
-    phonemes = engine in PHONEME_ENGINES
-    lexicon = load_lexicon(lexicon_path, phonemes=phonemes) if lexicon_path else None
-    return SpeechOptions(
-        lang=lang, lexicon=lexicon, date_order=date_order, datelines=datelines, phonemes=phonemes
-    )
+    def decorate(func: Any) -> Any:
+        for field in reversed(fields or tuple(Settings.model_fields)):
+            func = setting_option(field, overrides)(func)
+        return func
+
+    return decorate
 
 
-def verify_options(func: Any) -> Any:
-    """--verify and --verify-tries: listen back to each sentence and re-speak what came out
-    wrong (needs the verify extra)."""
-    func = click.option(
-        "--verify-tries",
-        type=click.IntRange(1, 10),
-        default=3,
-        show_default=True,
-        help="With --verify: re-takes at most for a sentence heard wrong.",
-    )(func)
-    return click.option(
-        "--verify",
-        is_flag=True,
-        help="Listen back to every sentence with an offline recogniser and re-speak what came "
-        "out wrong; report in OUT.verify.json (pip install 'narrate[verify]').",
-    )(func)
+SPEECH_SETTINGS = ("lang", "lexicon", "date_order", "datelines", "outro", "engine")
+
+
+def settings_from(params: dict[str, Any], base: Any = None) -> Any:
+    """The Settings the command's options give (BASE's, with those given put in)."""
+    from ..pipeline.settings import Settings, flag_of
+
+    given = {k: v for k, v in params.items() if k in Settings.model_fields}
+    if base is not None:
+        return base.changed(given, flag_of)
+    return Settings.checked({k: v for k, v in given.items() if v is not None}, flag_of)
 
 
 def quiet_option(func: Any) -> Any:
@@ -99,122 +109,6 @@ def quiet_option(func: Any) -> Any:
 
 def is_quiet(ctx: click.Context, quiet: bool | None) -> bool:
     return bool(quiet) or bool(ctx.obj and ctx.obj.get("quiet"))
-
-
-class Checked(click.ParamType):
-    """A click type from a checking function (ValueError: a usage error naming the option)."""
-
-    def __init__(self, name: str, convert: Any, check: Any) -> None:
-        self.name = name
-        self._convert = convert
-        self._check = check
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        try:
-            return self._check(self._convert(value))
-        except ValueError as exc:
-            message = str(exc) if "must" in str(exc) else f"{value!r} is not a {self.name}"
-            self.fail(message, param, ctx)
-
-
-def bitrate_type() -> Checked:
-    from ..audio.limits import check_bitrate
-
-    return Checked("bitrate", str, check_bitrate)
-
-
-def loudness_type() -> Checked:
-    from ..audio.limits import check_loudness
-
-    return Checked("loudness", float, check_loudness)
-
-
-def master_options(func: Any) -> Any:
-    """Options of the mastering stage, shared by `article` (and the feed commands)."""
-    decorators = [
-        click.option(
-            "--format",
-            "audio_format",
-            type=click.Choice(["mp3", "m4a", "opus", "wav"]),
-            help="Audio format (default: from the output name, else mp3).",
-        ),
-        click.option(
-            "--bitrate",
-            type=bitrate_type(),
-            default="64k",
-            show_default=True,
-            help="Bitrate for MP3, M4A and Opus (CBR for MP3), 8k to 320k.",
-        ),
-        click.option(
-            "--loudness",
-            type=loudness_type(),
-            default=-16.0,
-            show_default=True,
-            help="Integrated loudness target, LUFS.",
-        ),
-        click.option(
-            "--pause",
-            "pauses",
-            help="Pauses in seconds, e.g. sentence=0.35,paragraph=0.8,heading=1.2.",
-        ),
-        click.option(
-            "--intro-music",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Music under and before the spoken intro.",
-        ),
-        click.option(
-            "--outro-music",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Music under and after the spoken outro.",
-        ),
-        click.option(
-            "--no-outro", is_flag=True, help="Leave out the spoken AI disclosure at the end."
-        ),
-        click.option(
-            "--cover",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Cover image (default: the article's lead image, else a generated one).",
-        ),
-        click.option(
-            "--no-remote-cover",
-            is_flag=True,
-            help="Do not download the article's lead image for the cover.",
-        ),
-        click.option(
-            "--no-sidecars",
-            is_flag=True,
-            help="Write only the audio: no .vtt, .srt, chapters, transcript or cover.",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
-def make_master_options(
-    out: Path, params: dict[str, Any], encode_while_speaking: bool = True
-) -> Any:
-    from ..audio.encode import FORMATS, format_for
-    from ..audio.master import MasterOptions
-    from ..audio.timeline import parse_pauses
-
-    try:
-        pauses = parse_pauses(params.get("pauses"))
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--pause") from None
-    name = params.get("audio_format")
-    return MasterOptions(
-        audio_format=FORMATS[name] if name else format_for(out),
-        bitrate=params.get("bitrate") or "64k",
-        loudness=params.get("loudness", -16.0),
-        pauses=pauses,
-        intro_music=params.get("intro_music"),
-        outro_music=params.get("outro_music"),
-        sidecars=not params.get("no_sidecars"),
-        cover=params.get("cover"),
-        fetch_cover=not params.get("no_remote_cover"),
-        encode_while_speaking=encode_while_speaking,
-    )
 
 
 @contextmanager

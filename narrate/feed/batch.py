@@ -8,7 +8,6 @@ import re
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +46,6 @@ from .episodes import (  # noqa: F401  (re-exported: the batch's public names)
     excerpt,
     feed_engine,
     listener_for,
-    master_options,
     narrated_files,
     prepare_job,
     probe_duration,
@@ -67,7 +65,7 @@ def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> No
 
     from ..audio.cover import from_file
 
-    config.validate()
+    config.check()
     if (folder / CONFIG_NAME).exists():
         raise FeedError(f"{folder} is already a feed folder ({CONFIG_NAME} exists)")
     if folder.exists() and not folder.is_dir():
@@ -88,7 +86,7 @@ def init_feed(folder: Path, config: FeedConfig, image: Path | None = None) -> No
         layout.episodes.mkdir(parents=True, exist_ok=True)
         if image is not None:
             from_file(image, layout.public / "cover.jpg")
-            config = replace(config, image="cover.jpg")
+            config = config.model_copy(update={"image": "cover.jpg"})
         save_config(build, config)
         Library(build / LIBRARY_NAME).close()
         publish(build, config)
@@ -223,10 +221,14 @@ def add_locked(
         from .cluster import require_distributed
 
         require_distributed()  # before any work: a missing extra is one line, at once
-    if config.verify:
+    if config.narration.verify:
         from ..voice.listen import Listener
 
         Listener.require()  # before any work: a missing extra is one line, at once
+    try:
+        config.narration.resolved(folder).check_files()  # a lexicon that is gone: now
+    except NarrateError as exc:
+        raise FeedError(f"{folder / CONFIG_NAME}: {exc}") from None
     layout = open_layout(folder, config)
     clean_stale_staging(layout)
     library = Library(folder / LIBRARY_NAME)
@@ -249,7 +251,7 @@ def add_locked(
                 if found not in reaches:
                     articles.append(found)
                     reaches[found] = expanded.reach
-        workers, cores = plan_workers(config.engine, jobs, len(articles))
+        workers, cores = plan_workers(jobs, len(articles))
         recorded = {(r.guid, r.narration_key) for r in library.episodes()}
         try:
             if config.cluster and articles:
@@ -323,7 +325,7 @@ def add_locked(
     return outcomes
 
 
-def plan_workers(engine: str, jobs: int, articles: int) -> tuple[int, int]:
+def plan_workers(jobs: int, articles: int) -> tuple[int, int]:
     """How a batch allowed JOBS cores runs: (worker processes, cores for each).
 
     One worker per core, whatever the engine: for Piper, two single-thread processes beat one
@@ -365,7 +367,7 @@ def narrate_parallel(
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     if context.get_start_method() == "fork":
         html = any(needs_html(source) for source in articles)
-        preload(feed_engine(config, config.lang or None), html=html)
+        preload(feed_engine(config, config.narration.lang), html=html)
         gc.freeze()  # keep the shared pages shared: the collector would touch them all
     total = len(articles)
     layout = layout_for(folder, config)
@@ -553,12 +555,7 @@ def update_feed(
 
 
 def apply_overrides(config: FeedConfig, overrides: dict[str, object] | None) -> FeedConfig:
-    values = {k: v for k, v in (overrides or {}).items() if v is not None}
-    if not values:
-        return config
-    changed = replace(config, **values)
-    changed.validate()
-    return changed
+    return config.changed(overrides)
 
 
 def list_episodes(folder: Path) -> list[tuple[EpisodeRecord, bool]]:
@@ -608,7 +605,7 @@ def embed_snippet(folder: Path, key: str, base_url: str | None = None, oembed: b
 
     config = load_config(folder)
     if base_url is not None:
-        config = replace(config, base_url=base_url)
+        config = config.model_copy(update={"base_url": base_url})
         config.validate()
     records = [record for record, present in list_episodes(folder) if present]
     record = find_episode(records, key)

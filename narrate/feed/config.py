@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
-from ..audio.limits import check_bitrate, check_loudness
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from ..errors import NarrateError
+from ..pipeline.settings import FEED_FORMATS, Settings, SettingsError, describe
 
 CONFIG_NAME = "feed.toml"
 LIBRARY_NAME = "library.sqlite"
@@ -42,9 +44,12 @@ class FeedError(NarrateError):
     """A feed folder is missing, incomplete or misconfigured."""
 
 
-@dataclass
-class FeedConfig:
-    """Everything `narrate feed init` asks for, plus the voice and mastering defaults."""
+class FeedConfig(BaseModel):
+    """Everything `narrate feed init` asks for, the batch's cluster, and the narration
+    settings every episode is narrated by (feed.toml's [narration] table: see
+    pipeline/settings.py). Made and checked by `FeedConfig.checked` or `load_config`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     title: str
     author: str
@@ -60,17 +65,8 @@ class FeedConfig:
     out: str = "public"  # the published folder: relative to the feed folder, or absolute
     # Let feeds, OPML files and pages lead to internal addresses (an intranet's feed; tests).
     allow_private_addresses: bool = False
-    # voice and mastering, overridable per run
-    engine: str = "auto"  # hibari for English, espeak-ng for other languages
-    voice: str = ""
-    lang: str = ""  # article language override; empty: each page's own
-    datelines: bool = True  # read a story's opening dateline ("WASHINGTON (CNN) —")
-    verify: bool = False  # listen back to each sentence and re-speak what came out wrong
-    verify_tries: int = 3  # with verify: re-takes at most for a sentence heard wrong
     cluster: str = ""  # a Dask scheduler's address to run batches on; empty: this machine
-    loudness: float = -16.0
-    bitrate: str = "64k"
-    format: str = "mp3"
+    narration: Settings = Field(default_factory=Settings)
 
     @property
     def feed_url(self) -> str:
@@ -82,23 +78,40 @@ class FeedConfig:
         bare = self.feed_url.split("://", 1)[-1].rstrip("/")
         return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
+    @property
+    def audio_format(self) -> str:
+        """The episodes' format: the narration's, mp3 when none is set."""
+        return self.narration.format or "mp3"
+
     def url(self, relative: str) -> str:
         return self.base_url.rstrip("/") + "/" + relative.lstrip("/")
 
-    def validate(self) -> None:
-        """Check every setting's type and range; FeedError names the first bad one."""
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            expected = FIELD_TYPES[spec.name]
-            if expected is float:
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            elif expected is int:
-                ok = isinstance(value, int) and not isinstance(value, bool)
-            else:
-                ok = isinstance(value, expected)
-            if not ok:
-                kind = KIND_NAMES[expected]
-                raise FeedError(f"{spec.name} must be {kind}, not {value!r}")
+    @classmethod
+    def checked(cls, values: dict[str, Any]) -> FeedConfig:
+        """A FeedConfig from VALUES (the narration settings as a Settings or a table), or
+        FeedError naming the first bad setting."""
+        narration = values.get("narration", {})
+        if not isinstance(narration, Settings):
+            if not isinstance(narration, dict):
+                raise FeedError("[narration] must be a table of settings")
+            try:
+                narration = Settings.checked(narration)
+            except SettingsError as exc:
+                raise FeedError(str(exc)) from None
+        try:
+            config = cls(**{**values, "narration": narration})
+        except ValidationError as exc:
+            missing = [str(e["loc"][0]) for e in exc.errors() if e["type"] == "missing"]
+            if missing:
+                raise FeedError(f"missing setting(s) {', '.join(missing)}") from None
+            error = exc.errors()[0]
+            name = str(error["loc"][0]) if error["loc"] else "settings"
+            raise FeedError(describe(error, name)) from None
+        config.check()
+        return config
+
+    def check(self) -> None:
+        """The rules beyond each setting's kind; FeedError names the first one broken."""
         for name in ("title", "author", "email", "base_url"):
             if not getattr(self, name).strip():
                 raise FeedError(f"{name} must not be empty")
@@ -116,29 +129,12 @@ class FeedConfig:
             raise FeedError(
                 f"language must be a language code like en or en-GB, not {self.language!r}"
             )
-        if self.lang and not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*", self.lang):
-            raise FeedError(
-                f"lang must be a language code like en or de, or empty, not {self.lang!r}"
-            )
         if self.image and ("/" in self.image or "\\" in self.image or self.image.startswith(".")):
             raise FeedError(
                 f"image must be a file name inside the public folder, not {self.image!r}"
             )
         if not self.out.strip() or "\x00" in self.out:
             raise FeedError(f"out must name a folder, not {self.out!r}")
-        from ..voice.engines import ENGINE_CHOICES
-
-        if self.engine not in ENGINE_CHOICES:
-            raise FeedError(
-                f"engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.engine!r}"
-            )
-        if not 1 <= self.verify_tries <= 10:
-            raise FeedError(f"verify_tries must be 1 to 10, not {self.verify_tries!r}")
-        try:
-            check_loudness(self.loudness)
-            check_bitrate(self.bitrate)
-        except ValueError as exc:
-            raise FeedError(str(exc)) from None
         if self.cluster and not re.fullmatch(
             r"(?:(?:tcp|tls|ws|wss)://)?[A-Za-z0-9.\-\[\]:]+:\d{1,5}", self.cluster
         ):
@@ -146,43 +142,25 @@ class FeedConfig:
                 f"cluster must be a Dask scheduler address like tcp://host:8786, not "
                 f"{self.cluster!r}"
             )
-        if self.format not in ("mp3", "m4a", "opus"):
-            raise FeedError(f"format must be mp3, m4a or opus, not {self.format!r}")
+        if self.narration.format not in (None, *FEED_FORMATS):
+            raise FeedError(
+                f"format must be {', '.join(FEED_FORMATS)} for a feed's episodes, not "
+                f"{self.narration.format!r}"
+            )
 
-
-KIND_NAMES = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
-FIELD_TYPES: dict[str, type] = {
-    "explicit": bool,
-    "locked": bool,
-    "allow_private_addresses": bool,
-    "datelines": bool,
-    "verify": bool,
-    "verify_tries": int,
-    "loudness": float,
-}
-FIELD_TYPES.update(
-    {
-        name: str
-        for name in (
-            "title",
-            "author",
-            "email",
-            "base_url",
-            "description",
-            "language",
-            "category",
-            "subcategory",
-            "image",
-            "out",
-            "engine",
-            "voice",
-            "lang",
-            "bitrate",
-            "format",
-            "cluster",
-        )
-    }
-)
+    def changed(self, overrides: dict[str, Any] | None) -> FeedConfig:
+        """This config with OVERRIDES (narration settings and cluster; None: not given)."""
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        if not given:
+            return self
+        cluster = given.pop("cluster", self.cluster)
+        try:
+            narration = self.narration.changed(given)
+        except SettingsError as exc:
+            raise FeedError(str(exc)) from None
+        changed = self.model_copy(update={"narration": narration, "cluster": cluster})
+        changed.check()
+        return changed
 
 
 def load_config(folder: Path) -> FeedConfig:
@@ -201,46 +179,35 @@ def load_config(folder: Path) -> FeedConfig:
     sections = [data.get("feed", {}), data.get("narration", {})]
     if not all(isinstance(section, dict) for section in sections):
         raise FeedError(f"{path}: [feed] and [narration] must be tables of settings")
-    channel = {**sections[0], **sections[1]}
-    known = {f.name for f in fields(FeedConfig)}
-    unknown = set(channel) - known
-    if unknown:
-        raise FeedError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    channel, narration = dict(sections[0]), dict(sections[1])
+    if "cluster" in narration:  # a batch setting, kept in [narration] where it began
+        channel["cluster"] = narration.pop("cluster")
     try:
-        config = FeedConfig(**channel)
-    except TypeError as exc:  # a required setting missing
-        missing = str(exc).split(":", 1)[-1].strip()
-        raise FeedError(f"{path}: missing setting(s) {missing}") from None
-    try:
-        config.validate()
+        return FeedConfig.checked({**channel, "narration": narration})
     except FeedError as exc:
         raise FeedError(f"{path}: {exc}") from None
-    return config
-
-
-NARRATION_KEYS = (
-    "engine",
-    "voice",
-    "lang",
-    "datelines",
-    "verify",
-    "verify_tries",
-    "loudness",
-    "bitrate",
-    "format",
-    "cluster",
-)
 
 
 def save_config(folder: Path, config: FeedConfig) -> None:
+    """Write feed.toml: [feed] the channel, [narration] the settings given (and the cluster)."""
     import tomli_w
 
     from ..files import write_atomic
 
-    values = asdict(config)
-    document = {
-        "feed": {k: v for k, v in values.items() if k not in NARRATION_KEYS},
-        "narration": {k: values[k] for k in NARRATION_KEYS},
+    channel = config.model_dump(exclude={"narration"})
+    cluster = channel.pop("cluster")
+    # The settings given (and the engine always: a feed keeps its voice when narrate's
+    # default changes), files as given.
+    given = config.narration.model_dump(exclude_unset=True)
+    given.setdefault("engine", config.narration.engine)
+    narration = {
+        name: str(value) if isinstance(value, Path) else value
+        for name, value in given.items()
+        if value is not None
     }
-    header = "# narrate feed settings. [feed]: the podcast channel; [narration]: voice and audio.\n"
+    document = {"feed": channel, "narration": {**narration, "cluster": cluster}}
+    header = (
+        "# narrate feed settings. [feed]: the podcast channel; [narration]: every episode's\n"
+        "# narration (the settings of narrate article; files relative to this folder).\n"
+    )
     write_atomic(folder / CONFIG_NAME, header + tomli_w.dumps(document))

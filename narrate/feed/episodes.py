@@ -22,11 +22,12 @@ from .library import EpisodeRecord, Library
 from .publish import episode_published_files
 
 if TYPE_CHECKING:
-    from ..audio.master import MasterOptions
     from ..model import Article, Script
+    from ..pipeline import Narrator
+    from ..read.fetch import Page
     from ..voice.engines.base import Engine
     from ..voice.listen import Listener
-    from ..voice.verify import VerifyOptions, VerifyReport
+    from ..voice.verify import VerifyReport
 
 log = logging.getLogger(__name__)
 
@@ -110,30 +111,22 @@ def prepare_job(
     cores: int = 1,
     present: bool | None = None,
     reach: Reach | None = None,
+    page: Page | None = None,
 ) -> PreparedJob | Outcome:
     """Load and script one article; an Outcome when it failed or is already narrated as is
     (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER).
     REACH: where the article and its image may be fetched from (default: public addresses,
-    or any with allow_private_addresses)."""
-    from ..pipeline import load_article, narration_key
-    from ..speech.script import SpeechOptions, build_script, script_language
-    from ..voice.engines import PHONEME_ENGINES
+    or any with allow_private_addresses). PAGE: the article already fetched (no second
+    request for it)."""
+    from ..read.extract import extract_page
+    from ..read.fetch import fetch
 
     reach = (reach or Reach()).with_private(config.allow_private_addresses)
+    narrator = narrator_for(folder, config, cores)
     try:
-        article = load_article(source, reach)
-        chosen = feed_engine(config, script_language(article, config.lang or None))
-        options = SpeechOptions(
-            lang=config.lang or None,
-            datelines=config.datelines,
-            phonemes=chosen in PHONEME_ENGINES,
-        )
-        script = build_script(article, options=options)
-        engine = engine_for(config, script.lang, cores)
-        settings = master_options(config).settings()
-        if config.verify:
-            settings["verify"] = feed_verify(config).settings()
-        key = narration_key(script, engine.name, engine.voice, settings)
+        article = extract_page(page if page is not None else fetch(source, reach=reach))
+        script = narrator.script(article)
+        key = narrator.key(script, Path(f"episode.{config.audio_format}"))
     except NarrateError as exc:
         return Outcome(source, "failed", error=str(exc))
     guid = episode_guid(source, article, existing)
@@ -174,27 +167,13 @@ def episode_guid(source: str, article: Article, existing: EpisodeRecord | None) 
 
 
 def engine_for(config: FeedConfig, lang: str | None, cores: int) -> Engine:
-    """The feed's engine with the cores it may use (those the listener leaves, with verify)."""
-    from ..voice.engines import shared_engine
-    from ..voice.verify import plan_verify
-
-    threads = plan_verify(cores)[0] if config.verify else cores
-    name = feed_engine(config, lang)
-    return shared_engine(name, voice=config.voice or None, lang=lang, threads=threads)
+    """The feed's engine for LANG with the cores it may use (those the listener leaves)."""
+    return narrator_for(Path("."), config, cores).engine(lang)
 
 
 def feed_engine(config: FeedConfig, lang: str | None) -> str:
     """The engine that speaks an article in LANG: the feed's, or for auto the one for LANG."""
-    from ..voice.engines import choose_engine
-
-    return choose_engine(config.engine, lang, config.voice or None)
-
-
-def feed_verify(config: FeedConfig) -> VerifyOptions:
-    """A feed's verify settings (verify = true and verify_tries in feed.toml)."""
-    from ..voice.verify import VerifyOptions
-
-    return VerifyOptions(tries=config.verify_tries)
+    return config.narration.engine_name(lang)
 
 
 _LISTENERS: dict[int, Listener] = {}
@@ -202,7 +181,7 @@ _LISTENERS: dict[int, Listener] = {}
 
 def listener_for(config: FeedConfig, cores: int) -> Listener | None:
     """With verify, the listener of this process (loaded once, for every article it narrates)."""
-    if not config.verify:
+    if not config.narration.verify:
         return None
     from ..voice.listen import Listener
     from ..voice.verify import plan_verify
@@ -213,19 +192,29 @@ def listener_for(config: FeedConfig, cores: int) -> Listener | None:
     return _LISTENERS[threads]
 
 
-def master_options(config: FeedConfig, cores: int = 1, reach: Reach | None = None) -> MasterOptions:
-    """The feed's mastering settings; with two CORES or more the encoder runs beside the voice;
-    the lead image is fetched where REACH allows."""
-    from ..audio.encode import FORMATS
-    from ..audio.master import MasterOptions
+_NARRATORS: dict[tuple[str, int, bool], Narrator] = {}
 
-    return MasterOptions(
-        FORMATS[config.format],
-        bitrate=config.bitrate,
-        loudness=config.loudness,
-        encode_while_speaking=cores >= 2,
-        reach=reach or Reach(private=config.allow_private_addresses),
-    )
+
+def narrator_for(folder: Path, config: FeedConfig, cores: int, use_cache: bool = True) -> Narrator:
+    """The Narrator of this process for the feed's narration settings (its files taken
+    relative to FOLDER) on CORES cores: one per process and settings, so a batch worker loads
+    its voice and its listener once for all the articles it narrates."""
+    from ..pipeline import Narrator
+    from ..voice.cache import SegmentCache
+
+    settings = config.narration.resolved(folder)
+    settings.check_files()
+    key = (settings.model_dump_json(), cores, use_cache)
+    if key not in _NARRATORS:
+        _NARRATORS[key] = Narrator(
+            settings,
+            cores=cores,
+            cache=SegmentCache() if use_cache else None,
+            evict=False,  # a batch trims the cache once, at its end
+            pool=False,  # a batch runs a worker per core instead
+            listener=listener_for(config, cores),
+        )
+    return _NARRATORS[key]
 
 
 def run_job(
@@ -238,27 +227,24 @@ def run_job(
 ) -> tuple[Outcome, EpisodeRecord | None]:
     """Speak and master a prepared article into the staging folder with CORES cores (the
     library and the public folder are not touched: this runs in worker processes)."""
-    from ..pipeline import narrate_script, slugify
-    from ..voice.cache import SegmentCache
+    from ..audio.encode import FORMATS
+    from ..pipeline import Job
 
-    options = master_options(config, cores, job.reach)
-    fmt = options.audio_format
+    fmt = FORMATS[config.audio_format]
     article, existing = job.article, job.existing
-    audio_name = f"{slugify(article.title, 60)}-{job.key[:8]}{fmt.suffix}"
+    audio_name = episode_audio_name(article.title, job.key, fmt.suffix)
     out = folder / STAGING / audio_name
     try:
-        result = narrate_script(
+        narrator = narrator_for(folder, config, cores, use_cache)
+        result = narrator.narrate(
             job.script,
             out,
-            engine=engine_for(config, job.script.lang, cores),
-            master_options=options,
-            progress=sentence_progress,
-            cache=SegmentCache() if use_cache else None,
-            evict=False,
-            own_sidecars=True,
-            verify=feed_verify(config) if config.verify else None,
-            listener=listener_for(config, cores),
-            verify_report=False,  # the library keeps what a publisher needs: see feed list
+            Job(
+                own_sidecars=True,
+                verify_report=False,  # the library keeps what a publisher needs: feed list
+                progress=sentence_progress,
+                reach=job.reach,
+            ),
         )
     except NarrateError as exc:
         return Outcome(job.source, "failed", error=str(exc)), None
@@ -287,6 +273,13 @@ def run_job(
         doubtful=doubtful_json(result.verify) if result.verify is not None else None,
     )
     return Outcome(job.source, "updated" if existing else "new", article.title), record
+
+
+def episode_audio_name(title: str, key: str, suffix: str) -> str:
+    """An episode's audio file name: its title's slug and its narration key's start."""
+    from ..pipeline import slugify
+
+    return f"{slugify(title, 60)}-{key[:8]}{suffix}"
 
 
 def doubtful_json(report: VerifyReport) -> str:

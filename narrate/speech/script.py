@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..model import Article, Script, ScriptBlock, Sentence
+from ..model import Article, Script, ScriptBlock, Sentence, base_language
 from .normalize import Change, Lexicon, normalize_alternatives, normalize_with_changes
 from .segment import split_sentences
 
@@ -90,7 +90,7 @@ def block_texts(article: Article, intro: bool = True, outro: bool = True) -> lis
     code listings is spoken as one short note in the article's language (none where narrate
     has no note in that language)."""
     texts = [("intro", intro_text(article))] if intro else []
-    note = CODE_NOTES.get((article.lang or "en").split("-")[0].lower())
+    note = CODE_NOTES.get(base_language(article.lang))
     for block in article.blocks:
         if block.kind != "code":
             texts.append((block.kind, block.text))

@@ -28,7 +28,9 @@ DATE_ORDERS = ("mdy", "dmy", "ymd")
 
 
 def language_code(lang: str | None) -> str:
-    return (lang or "en").replace("_", "-").split("-")[0].lower()
+    from ...model import base_language
+
+    return base_language(lang)
 
 
 def normalize_with_changes(

@@ -55,7 +55,9 @@ def choose_engine(name: str | None, lang: str | None, voice: str | None = None) 
             return "piper"
         if voice in hibari_voice_names():
             return DEFAULT_ENGINE
-    english = not lang or lang.lower().replace("_", "-").split("-")[0] == "en"
+    from ...model import base_language
+
+    english = base_language(lang) == "en"
     return DEFAULT_ENGINE if english else "espeak"
 
 

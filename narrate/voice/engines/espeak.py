@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import EngineError
+from ...model import base_language
 from .base import Clip, VoiceInfo, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -175,7 +176,7 @@ class EspeakEngine:
         name for it (espeak-ng calls Mandarin cmn and Cantonese yue), else of the language
         alone, else LANG as it is (espeak-ng then says whether it has it)."""
         code = lang.strip().lower().replace("_", "-")
-        base = code.split("-")[0]
+        base = base_language(code)
         candidates = [code, LANGUAGE_ALIASES.get(code, ""), LANGUAGE_ALIASES.get(base, ""), base]
         if self.binary is None:
             library = _Library.get()

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...errors import EngineError, NetworkError
 from ...ffmpeg import decode_to_pcm
+from ...model import base_language
 from .base import Clip, VoiceInfo, package_version
 
 ENDPOINT_ENV = "NARRATE_GTTS_ENDPOINT"  # e.g. http://127.0.0.1:8000 to use a stand-in server
@@ -32,7 +33,7 @@ class GttsEngine:
         backoff_s: float = 1.0,
         timeout_s: float = 15.0,
     ) -> None:
-        self.lang = voice or (lang or "en").split("-")[0]
+        self.lang = voice or base_language(lang)
         self.tld = "com"
         if "-" in self.lang and self.lang.startswith("en-"):
             self.tld = {"en-gb": "co.uk", "en-au": "com.au", "en-in": "co.in", "en-ca": "ca"}.get(
