@@ -97,12 +97,27 @@ def report(runs: dict[str, dict]) -> None:
     print(f"most often misheard script words: {common}")
 
 
+def speak_to(script, out: Path, engine) -> None:
+    """Narrate SCRIPT into the WAV file OUT with ENGINE, no cache (in this checkout, or in an
+    older one from before the Narrator)."""
+    try:
+        from narrate.pipeline import Narrator, Settings
+    except ImportError:  # an older checkout
+        from narrate.audio.encode import FORMATS
+        from narrate.audio.master import MasterOptions
+        from narrate.pipeline import narrate_script
+
+        narrate_script(
+            script, out, engine=engine, master_options=MasterOptions(FORMATS["wav"]), cache=None
+        )
+        return
+    Narrator(Settings(format="wav"), engine=engine).narrate(script, out)
+
+
 def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
     from recognisers import sphinx_transcript, whisper_tiny, whisper_transcript
 
-    from narrate.audio.encode import FORMATS
-    from narrate.audio.master import MasterOptions
-    from narrate.pipeline import load_article, narrate_script
+    from narrate.pipeline import load_article
     from narrate.speech.script import SpeechOptions, build_script
     from narrate.voice.engines import PHONEME_ENGINES, get_engine
 
@@ -129,13 +144,7 @@ def narrate_samples(args: argparse.Namespace) -> dict[str, dict]:
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "narration.wav"
                 started = time.perf_counter()
-                narrate_script(
-                    script,
-                    out,
-                    engine=get_engine(args.engine, lang=script.lang),
-                    master_options=MasterOptions(FORMATS["wav"]),
-                    cache=None,
-                )
+                speak_to(script, out, get_engine(args.engine, lang=script.lang))
                 spoken_s = time.perf_counter() - started
                 transcripts.append(
                     whisper_transcript(out, whisper, args.beam)

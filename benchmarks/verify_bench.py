@@ -208,9 +208,7 @@ def judge(args: argparse.Namespace, runs: list[tuple]) -> None:
 
 
 def scan(samples: list[Path]) -> None:
-    from narrate.audio.encode import FORMATS
-    from narrate.audio.master import MasterOptions
-    from narrate.pipeline import load_article, narrate_script
+    from narrate.pipeline import Narrator, Settings, load_article
     from narrate.speech.script import SpeechOptions, build_script
     from narrate.voice.engines import get_engine
     from narrate.voice.listen import Listener
@@ -221,15 +219,14 @@ def scan(samples: list[Path]) -> None:
     for sample in samples:
         script = build_script(load_article(str(sample)), options=SpeechOptions(phonemes=True))
         with tempfile.TemporaryDirectory() as folder:
-            result = narrate_script(
-                script,
-                Path(folder) / "scan.wav",
+            narrator = Narrator(
+                Settings(format="wav", verify=True, verify_tries=3),
                 engine=get_engine("piper", threads=1),
-                master_options=MasterOptions(FORMATS["wav"], sidecars=False),
-                cache=None,
-                verify=VerifyOptions(tries=3, threshold=1.01),  # every take of every sentence
                 listener=listener,
+                sidecars=False,
             )
+            narrator.verify = VerifyOptions(tries=3, threshold=1.01)  # every take, every sentence
+            result = narrator.narrate(script, Path(folder) / "scan.wav")
         assert result.verify is not None
         takes += [check.scores for check in result.verify.checks]
         print(f"  {sample.name}: {len(result.verify.checks)} sentences", flush=True)

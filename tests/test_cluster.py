@@ -502,3 +502,25 @@ def test_the_default_voice_speaks_on_the_cluster(cluster, tmp_path):
     from narrate.feed.config import load_config
 
     assert load_config(folder).narration.engine == "auto"
+
+
+def test_a_feed_lexicon_reaches_every_episode_on_the_cluster(cluster, tmp_path):
+    """feed.toml's lexicon (relative to the feed) is said by the workers in every episode."""
+    from narrate.feed.config import load_config
+    from narrate.feed.episodes import prepare_job
+    from tests.test_settings import PLS, library_keys, set_narration, zorblat_articles
+
+    folder = tmp_path / "feed"
+    init(folder)
+    (folder / "names.pls").write_text(PLS, encoding="utf-8")
+    set_narration(folder, "lexicon", "names.pls")
+    sources = zorblat_articles(tmp_path / "pages", count=3)
+    done = narrate(tmp_path, "feed", "add", str(folder), *sources, "--cluster", cluster.address)
+    assert done.returncode == 0, done.stderr
+    config = load_config(folder)
+    keys = library_keys(folder)
+    assert len(keys) == 3
+    for source in sources:
+        job = prepare_job(folder, config, source, None)
+        assert "Zorro Blat" in " ".join(s.spoken for s in job.script.sentences)
+        assert keys[source] == job.key  # the workers narrated the script with the alias

@@ -205,3 +205,24 @@ def test_a_feed_lexicon_is_said_in_every_episode_and_its_change_renarrates(tmp_p
     (folder / "names.pls").write_text(PLS.replace("Zorro Blat", "Zor Blatt"), encoding="utf-8")
     changed = run(tmp_path, "feed", "add", str(folder), *sources)
     assert "0 new, 2 updated" in changed.stderr, changed.stderr
+
+
+def test_feed_add_fetches_each_article_once(tmp_path, server):
+    """What told the source apart (a feed, OPML or an article) is what gets narrated."""
+    from tests.conftest import Route
+    from tests.test_faults import article_html, make_feed, run
+
+    slugs = ["one", "two", "three"]
+    for slug in slugs:
+        server.routes[f"/{slug}"] = Route(body=article_html(f"Story {slug}"))
+    folder = make_feed(tmp_path, allow_private_addresses=True)
+    urls = [server.url(f"/{slug}") for slug in slugs]
+    added = run(tmp_path, "feed", "add", str(folder), *urls, "--jobs", "1")
+    assert added.returncode == 0, added.stderr
+    assert "3 new" in added.stderr
+    fetched = [path for _method, path, _body in server.requests if path.lstrip("/") in slugs]
+    assert sorted(fetched) == sorted(f"/{slug}" for slug in slugs), fetched
+    parallel = run(tmp_path, "feed", "add", str(make_feed(tmp_path, "again", True)), *urls)
+    assert parallel.returncode == 0, parallel.stderr
+    again = [path for _method, path, _body in server.requests if path.lstrip("/") in slugs]
+    assert len(again) == 2 * len(slugs)

@@ -30,7 +30,7 @@ from .rss import episode_stem
 from .sources import expand
 
 if TYPE_CHECKING:
-    pass
+    from ..read.fetch import Page
 
 from .episodes import (  # noqa: F401  (re-exported: the batch's public names)
     EXCERPT_WORDS,
@@ -141,11 +141,13 @@ def narrate_source(
     use_cache: bool = True,
     cores: int = 1,
     reach: Reach | None = None,
+    page: Page | None = None,
 ) -> Outcome:
-    """Narrate one article into the library unless an identical narration is there."""
+    """Narrate one article into the library unless an identical narration is there (PAGE:
+    the article as already fetched)."""
     existing = library.get_for_source(source)
     outcome, record = narrate_job(
-        folder, config, source, existing, use_cache, cores, sentence_progress, reach
+        folder, config, source, existing, use_cache, cores, sentence_progress, reach, page
     )
     commit(layout_for(folder, config), library, outcome, record)
     return outcome
@@ -160,9 +162,10 @@ def narrate_job(
     cores: int = 1,
     sentence_progress: Progress | None = None,
     reach: Reach | None = None,
+    page: Page | None = None,
 ) -> tuple[Outcome, EpisodeRecord | None]:
     """Prepare and narrate one article with CORES cores."""
-    job = prepare_job(folder, config, source, existing, cores, reach=reach)
+    job = prepare_job(folder, config, source, existing, cores, reach=reach, page=page)
     if isinstance(job, Outcome):
         return job, None
     return run_job(folder, config, job, use_cache, cores, sentence_progress)
@@ -221,12 +224,15 @@ def add_locked(
         from .cluster import require_distributed
 
         require_distributed()  # before any work: a missing extra is one line, at once
+    # The narration's files, taken relative to the feed folder here: workers (a cluster's
+    # too) get them whole.
+    config = config.model_copy(update={"narration": config.narration.resolved(folder)})
     if config.narration.verify:
         from ..voice.listen import Listener
 
         Listener.require()  # before any work: a missing extra is one line, at once
     try:
-        config.narration.resolved(folder).check_files()  # a lexicon that is gone: now
+        config.narration.check_files()  # a lexicon that is gone: now, before any work
     except NarrateError as exc:
         raise FeedError(f"{folder / CONFIG_NAME}: {exc}") from None
     layout = open_layout(folder, config)
@@ -237,6 +243,7 @@ def add_locked(
         check_nothing_lost(layout, library)  # before any work, not after it
         articles: list[str] = []
         reaches: dict[str, Reach] = {}  # where each article may be fetched from
+        pages: dict[str, Page] = {}  # the articles fetched already, to classify their source
         for source in sources:
             try:
                 expanded = expand(source, config.allow_private_addresses)
@@ -251,6 +258,7 @@ def add_locked(
                 if found not in reaches:
                     articles.append(found)
                     reaches[found] = expanded.reach
+            pages.update(expanded.pages)
         workers, cores = plan_workers(jobs, len(articles))
         recorded = {(r.guid, r.narration_key) for r in library.episodes()}
         try:
@@ -267,6 +275,7 @@ def add_locked(
                     article_progress,
                     sentence_progress,
                     reaches,
+                    pages,
                 )
             elif workers > 1:
                 outcomes += narrate_parallel(
@@ -280,6 +289,7 @@ def add_locked(
                     article_progress,
                     sentence_progress,
                     reaches,
+                    pages,
                 )
             else:
                 for index, article in enumerate(articles):
@@ -295,6 +305,7 @@ def add_locked(
                             use_cache,
                             cores,
                             reaches.get(article),
+                            pages.pop(article, None),
                         )
                     )
         except KeyboardInterrupt:  # what finished is recorded: publish it, then stop
@@ -348,6 +359,7 @@ def narrate_parallel(
     article_progress: Callable[[int, int], None] | None,
     sentence_progress: Progress | None = None,
     reaches: dict[str, Reach] | None = None,
+    pages: dict[str, Page] | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES in WORKERS processes of CORES cores each; the library is written here,
     as each article is done.
@@ -398,6 +410,7 @@ def narrate_parallel(
                     library.get_for_source(source),
                     cores,
                     reach=(reaches or {}).get(source),
+                    page=(pages or {}).get(source),
                 ): index
                 for index, source in enumerate(articles)
             }

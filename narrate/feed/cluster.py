@@ -32,6 +32,7 @@ from .episodes import ClusterLost, audio_intact
 from .layout import FeedLayout
 
 if TYPE_CHECKING:
+    from ..read.fetch import Page
     from .episodes import Outcome, PreparedJob
     from .library import EpisodeRecord, Library
 
@@ -61,13 +62,16 @@ def prepare_task(
     existing: EpisodeRecord | None,
     present: bool,
     reach: Reach | None = None,
+    page: Page | None = None,
 ) -> PreparedJob | Outcome:
-    """Read and script one article (see batch.prepare_job)."""
+    """Read and script one article (see batch.prepare_job; PAGE: fetched already)."""
     from .episodes import Outcome, prepare_job
 
     with worker_folder() as folder:
         try:
-            return prepare_job(folder, config, source, existing, 1, present=present, reach=reach)
+            return prepare_job(
+                folder, config, source, existing, 1, present=present, reach=reach, page=page
+            )
         except NarrateError as exc:
             return Outcome(source, "failed", error=str(exc))
 
@@ -222,6 +226,7 @@ def narrate_on_cluster(
     article_progress: Callable[[int, int], None] | None,
     sentence_progress: Callable[[int], None] | None = None,
     reaches: dict[str, Reach] | None = None,
+    pages: dict[str, Page] | None = None,
 ) -> list[Outcome]:
     """Narrate ARTICLES on the cluster at ADDRESS, recording each episode as it arrives."""
     from .episodes import ClusterLost, commit
@@ -250,7 +255,10 @@ def narrate_on_cluster(
             existing = library.get_for_source(source)
             present = existing is not None and audio_intact(layout.episodes, existing)
             reach = (reaches or {}).get(source)
-            job = client.submit(prepare_task, source, config, existing, present, reach, pure=False)
+            page = (pages or {}).get(source)
+            job = client.submit(
+                prepare_task, source, config, existing, present, reach, page, pure=False
+            )
             summary = client.submit(task_summary, job, pure=False)
             futures[summary] = ("summary", index, job)
             pending.add(summary)

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..errors import SourceError
-from ..read.fetch import decode, get, is_url, read_capped
+from ..read.fetch import Page, decode, get, is_url, page_from, read_capped
 from ..read.reach import Reach
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,8 @@ class Expanded:
     kind: str  # "article" | "list" | "opml" | "feed"
     articles: list[str] = field(default_factory=list)
     reach: Reach = field(default_factory=Reach)  # where its articles may be fetched from
+    # The articles already fetched to classify the source (narrated as read, not fetched again).
+    pages: dict[str, Page] = field(default_factory=dict)
 
     @property
     def subscribable(self) -> bool:
@@ -132,7 +134,7 @@ def url_lines(text: str) -> list[str] | None:
 def expand_url(url: str, reach: Reach, depth: int = 0) -> Expanded:
     """What URL is (feed, OPML file or article) and the articles it names, fetched where
     REACH allows; they may be fetched with the same reach."""
-    data, mime, _charset, final_url = get(
+    data, mime, charset, final_url = get(
         url,
         reach=reach,
         accept="text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -143,7 +145,9 @@ def expand_url(url: str, reach: Reach, depth: int = 0) -> Expanded:
         return Expanded(url, "opml", from_opml(data, url, reach, final_url, depth), reach)
     if mime in FEED_TYPES or (mime in ("", "text/plain") and (b"<rss" in head or b"<feed" in head)):
         return Expanded(url, "feed", from_feed(data, url, base=final_url), reach)
-    return Expanded(url, "article", [url], reach)
+    return Expanded(
+        url, "article", [url], reach, {url: page_from(url, data, mime, charset, final_url)}
+    )
 
 
 def from_feed(data: bytes, where: str, base: str | None = None) -> list[str]:

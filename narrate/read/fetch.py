@@ -112,6 +112,11 @@ def fetch_url(url: str, reach: Reach | None = None) -> Page:
     """GET an article URL with a timeout, redirects, a size cap and content-type checks.
     REACH: where it and its redirects may go (default: URL was typed by the user)."""
     data, mime, charset, final_url = get(url, reach=Reach.typed(url) if reach is None else reach)
+    return page_from(url, data, mime, charset, final_url)
+
+
+def page_from(url: str, data: bytes, mime: str, charset: str | None, final_url: str) -> Page:
+    """The Page a GET of URL returned (see get), or SourceError when it is no web page."""
     if mime and mime not in HTML_TYPES | TEXT_TYPES:
         raise SourceError(f"cannot narrate {url}: it is {mime}, not a web page or text")
     if not mime and looks_binary(data):
