@@ -13,11 +13,12 @@ from narrate.cli import cli
 from narrate.model import Clip
 from narrate.voice.cache import SegmentCache
 from narrate.voice.engines import get_engine
+from narrate.voice.engines.base import EngineBase
 from narrate.voice.synth import synthesize_sentence
 from tests.conftest import SAMPLE_HTML
 
 
-class CountingEngine:
+class CountingEngine(EngineBase):
     """Synthesises a clip whose samples encode the text and a setting, and counts calls."""
 
     name, offline, max_chars, sample_rate = "count", True, 400, 8000

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.feed import add_sources, init_feed, list_episodes, load_config, remove_episode
 from narrate.feed.config import FeedConfig
 from narrate.feed.serve import make_server
+from narrate.pipeline.settings import Settings
 from tests.conftest import SAMPLE_HTML, SHARED_DATA, Route
 
 XSD = SHARED_DATA / "feeds" / "podcast_namespace" / "podcast.xsd"

@@ -23,13 +23,14 @@ from narrate.ffmpeg import ffmpeg_path
 from narrate.model import Article, Block, Clip
 from narrate.read.extract import extract
 from narrate.speech.script import build_script
+from narrate.voice.engines.base import EngineBase
 from narrate.voice.synth import engine_text
 from tests.conftest import SAMPLES, Route
 
 RATE = 22050
 
 
-class ToneEngine:
+class ToneEngine(EngineBase):
     """A stand-in voice: each sentence is a tone whose length follows the text, padded with
     silence the mastering must trim."""
 

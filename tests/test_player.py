@@ -27,12 +27,12 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.feed import FeedConfig, add_sources, init_feed, list_episodes
 from narrate.feed.embed import clock, manifest_name, minutes_label
 from narrate.feed.layout import layout_for
 from narrate.feed.site import STATIC, transcript_parts
+from narrate.pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.errors import SourceError
 from narrate.feed import add_sources, init_feed, list_episodes
 from narrate.feed.config import FeedConfig, load_config, save_config
+from narrate.pipeline.settings import Settings
 from narrate.read import reach as reach_module
 from narrate.read.fetch import fetch, get
 from narrate.read.reach import InternalAddress, Reach, internal

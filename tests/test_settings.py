@@ -226,3 +226,33 @@ def test_feed_add_fetches_each_article_once(tmp_path, server):
     assert parallel.returncode == 0, parallel.stderr
     again = [path for _method, path, _body in server.requests if path.lstrip("/") in slugs]
     assert len(again) == 2 * len(slugs)
+
+
+def test_the_reference_table_is_the_schemas():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    printed = subprocess.run(
+        [sys.executable, str(root / "tools/settings_table.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    doc = (root / "docs/settings.md").read_text(encoding="utf-8")
+    assert printed in doc, "run python tools/settings_table.py --write"
+    for name in Settings.model_fields:
+        assert f"| `{name}` |" in doc
+
+
+def test_the_library_call_narrates_by_its_settings(tmp_path):
+    import narrate
+
+    story = tmp_path / "story.md"
+    story.write_text("# Zorblat wins\n\nZorblat won the vote on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "names.pls").write_text(PLS, encoding="utf-8")
+    settings = narrate.Settings(engine="espeak", lexicon=tmp_path / "names.pls", outro=False)
+    result = narrate.narrate(str(story), tmp_path / "story.mp3", settings)
+    assert result.path.is_file() and result.sentences == 2 and result.duration > 1
+    with pytest.raises(narrate.SettingsError):
+        narrate.Settings.checked({"verify_tries": 11})

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from narrate.pipeline.settings import Settings
 from narrate.cli import cli
 from narrate.model import Article, Block, Clip
+from narrate.pipeline.settings import Settings
 from narrate.speech.script import SpeechOptions, build_script
 from narrate.voice.cache import SegmentCache
+from narrate.voice.engines.base import EngineBase
 from narrate.voice.listen import (
     Listener,
     comparable_words,
@@ -116,12 +117,12 @@ def test_words_heard_across_sentences_are_shared_out_by_lining_them_up():
 # --- re-speaking, with an engine and a listener that can be told what to get wrong ----------
 
 
-class TakesEngine:
+class TakesEngine(EngineBase):
     """A voice whose takes carry their text: the listener "hears" exactly that, except for
     the first BAD takes of a sentence containing a chosen word, which come out garbled."""
 
     name, offline, max_chars, sample_rate, voice = "takes", True, 400, 8000, "v"
-    varies = True
+    varies = paced = True
 
     def __init__(self, garble: dict[str, int] | None = None) -> None:
         self.garble = garble or {}

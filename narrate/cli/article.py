@@ -52,7 +52,6 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
     Beside the audio go OUT.vtt and OUT.srt (transcripts), OUT.chapters.json and
     OUT.transcript.json (Podcasting 2.0) and OUT.jpg (cover), unless --no-sidecars.
     """
-    from ..audio.tags import read_key
     from ..files import guard_output
     from ..pipeline import Job, slugify
     from ..read.extract import extract_page
@@ -70,10 +69,7 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
         guard_output(named, inputs, written_beside_output(narrator, named))
     page, source_id = read_page(narrator, source, named or Path("narration.mp3"))
     if named is not None and named.exists() and not params["force"]:
-        if read_key(named, "source") == source_id:  # known before reading the page
-            if not quiet:
-                click.echo(f"Up to date: {named} (same page, engine and settings)", err=True)
-            click.echo(str(named))
+        if up_to_date(named, source_id, quiet):  # known before reading the page
             return
     elif named is not None:  # a new file: the voice loads while the page is read
         narrator.load_in_background(settings.lang)
@@ -87,6 +83,18 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
         engine = narrator.engine(script.lang)
         report_article(result, f"{engine.name} {engine.voice}")
     click.echo(str(result.path))
+
+
+def up_to_date(out: Path, source_id: str, quiet: bool) -> bool:
+    """Whether OUT already holds the narration of this page by these settings (said so)."""
+    from ..audio.tags import read_key
+
+    if read_key(out, "source") != source_id:
+        return False
+    if not quiet:
+        click.echo(f"Up to date: {out} (same page, engine and settings)", err=True)
+    click.echo(str(out))
+    return True
 
 
 def article_narrator(

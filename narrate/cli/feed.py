@@ -87,44 +87,17 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
     "Without it, only the hosts you name may be internal.",
 )
 @narration_overrides
-def feed_init(
-    folder: Path,
-    title: str,
-    author: str,
-    email: str,
-    base_url: str,
-    description: str,
-    image: Path | None,
-    language: str,
-    category: str,
-    explicit: bool,
-    out: str,
-    allow_private_addresses: bool,
-    **params: Any,
-) -> None:
+def feed_init(folder: Path, image: Path | None, **params: Any) -> None:
     """Create FOLDER as a feed: feed.toml settings, the episode library, and its public folder
     (an empty feed and site) apart from them."""
     from ..feed import FeedConfig, init_feed
+    from ..feed.layout import layout_for
     from ..pipeline.settings import Settings
 
-    config = FeedConfig.checked(
-        {
-            "title": title,
-            "author": author,
-            "email": email,
-            "base_url": base_url,
-            "description": description,
-            "language": language,
-            "category": category,
-            "explicit": explicit,
-            "out": out,
-            "allow_private_addresses": allow_private_addresses,
-            "narration": Settings().changed(overrides_from(params)),
-        }
-    )
+    channel = {k: v for k, v in params.items() if k in FeedConfig.model_fields}
+    narration = Settings().changed(overrides_from(params))
+    config = FeedConfig.checked({**channel, "narration": narration})
     init_feed(folder, config, image)
-    from ..feed.layout import layout_for
-
     click.echo(
         f"Created feed in {folder} (publish {layout_for(folder, config).public}): add articles "
         f"with narrate feed add {folder} URL…",

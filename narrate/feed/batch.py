@@ -453,8 +453,11 @@ def narrate_parallel(
 
 
 def stop_workers(pool: Any) -> None:
-    """Stop a process pool's workers at once, finished or not, and drop its queued work."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    """Stop a process pool's workers at once, finished or not, and drop its queued work (the
+    batch's only child processes are the pool's)."""
+    import multiprocessing
+
+    processes = multiprocessing.active_children()
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
@@ -532,9 +535,9 @@ def preload(engine: str, html: bool = True) -> None:
     if html:
         import trafilatura  # noqa: F401
     if engine == "espeak":  # a C library with no threads: safe to load before forking
-        from ..voice.engines.espeak import _Library
+        from ..voice.engines.espeak import load_library
 
-        _Library.get()
+        load_library()
     elif engine in ("piper", "hibari"):  # import only: ONNX Runtime's threads start with a session
         import onnxruntime  # noqa: F401
 

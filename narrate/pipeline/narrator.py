@@ -9,11 +9,14 @@ it, so an article sounds the same whichever way it is narrated.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import __version__
 from ..errors import OutputError
 from ..files import guard_output
 from ..model import Article, Script
@@ -26,8 +29,7 @@ if TYPE_CHECKING:
     from ..voice.cache import SegmentCache
     from ..voice.engines.base import Engine
     from ..voice.pool import VoicePool
-    from ..voice.verify import Hearer
-    from . import NarrationResult
+    from ..voice.verify import Hearer, VerifyReport
 
 Progress = Callable[[int], None]
 
@@ -161,7 +163,6 @@ class Narrator:
 
     def key(self, script: Script, out: Path) -> str:
         """The narration key of SCRIPT into OUT: the same key, the same audio."""
-        from . import narration_key
 
         engine = self.engine(script.lang)
         settings = self.master_options(out).settings()
@@ -173,7 +174,6 @@ class Narrator:
         """A hash of PAGE as read and of every setting that shapes its narration into OUT:
         known before the page is extracted (the engine: the one --lang, else English, calls
         for)."""
-        from . import source_key
 
         settings = self.master_options(out).settings()
         return source_key(page, self.settings.choices(), self.engine(self.settings.lang), settings)
@@ -183,7 +183,6 @@ class Narrator:
         job says FORCE (see Job)."""
         from ..audio.master import master
         from ..audio.tags import EpisodeTags, disclosure, read_key
-        from . import NarrationResult, is_english, written_beside
 
         job = job or Job()
         options = self.master_options(out, job.reach)
@@ -271,6 +270,66 @@ class Narrator:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def narration_key(script: Script, engine: str, voice: str, settings: dict[str, object]) -> str:
+    """A hash of everything that shapes the audio: same key, same file."""
+    payload = {
+        "narrate": __version__,
+        "engine": engine,
+        "voice": voice,
+        "settings": settings,
+        "tags": [
+            script.article.title,
+            script.article.author,
+            script.article.site,
+            script.article.date,
+            script.article.url,
+        ],
+        "blocks": [[block.kind, [s.spoken for s in block.sentences]] for block in script.blocks],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def source_key(page: Page, choices: dict[str, object], engine: Engine, settings: dict) -> str:
+    """A hash of the page as read and of every choice that shapes its narration (speech
+    options, engine and voice, mastering settings): the same key means the same audio, known
+    before the page is extracted."""
+    payload = {
+        "narrate": __version__,
+        "page": [hashlib.sha256(page.content.encode()).hexdigest(), page.kind, page.url],
+        "choices": choices,
+        "engine": engine.identity(),
+        "settings": settings,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class NarrationResult:
+    path: Path
+    duration: float
+    sentences: int
+    words: int
+    skipped: bool = False  # True when an identical narration was already there
+    sidecars: dict[str, Path] = field(default_factory=dict)
+    verify: VerifyReport | None = None  # with --verify: what the listener heard
+
+
+def written_beside(out: Path, sidecars: bool, report: bool) -> list[Path]:
+    """The files a narration into OUT writes beside it."""
+    from ..audio.sidecars import SIDECAR_SUFFIXES, sidecar_path
+    from ..voice.verify import verify_path
+
+    beside = [sidecar_path(out, kind) for kind in SIDECAR_SUFFIXES] if sidecars else []
+    return beside + ([verify_path(out)] if report else [])
+
+
+def is_english(lang: str | None) -> bool:
+    """Whether LANG is English, the one language the verify listener hears."""
+    from ..model import base_language
+
+    return base_language(lang) == "en"
 
 
 def refuse_taken(out: Path, sidecars: bool, report: bool) -> None:

@@ -53,9 +53,7 @@ def _start(spec: VoiceSpec) -> None:
         from .engines import get_engine
 
         engine = get_engine(spec.engine, voice=spec.voice, lang=spec.lang, threads=spec.threads)
-        load = getattr(engine, "load", None)
-        if load is not None:
-            load()
+        engine.load()
         _ENGINE = engine
     except Exception as exc:  # reported with the first sentence, never a pool that respawns
         _FAILURE = exc if isinstance(exc, EngineError) else EngineError(str(exc))

@@ -14,7 +14,7 @@ def speak(engine: Engine, text: str, pace: float = 1.0) -> Clip:
     """Synthesise TEXT, split at clause boundaries if the engine needs shorter pieces; PACE
     above 1 asks for slower speech (engines that cannot speak slower are asked for normal)."""
     pieces = split_long(text, engine.max_chars)
-    if pace != 1.0 and can_slow_down(engine):
+    if pace != 1.0 and engine.paced:
         clips = [engine.synthesize(piece, pace=pace) for piece in pieces]  # type: ignore[call-arg]
     else:
         clips = [engine.synthesize(piece) for piece in pieces]
@@ -25,13 +25,3 @@ def speak(engine: Engine, text: str, pace: float = 1.0) -> Clip:
         raise EngineError(f"{engine.name} returned clips at different sample rates")
     gap = bytes(int(rate * PIECE_GAP_S) * 2)
     return Clip(gap.join(c.pcm for c in clips), rate)
-
-
-def can_slow_down(engine: Engine) -> bool:
-    """Whether ENGINE's synthesize() takes a `pace`."""
-    import inspect
-
-    try:
-        return "pace" in inspect.signature(engine.synthesize).parameters
-    except (TypeError, ValueError):
-        return False

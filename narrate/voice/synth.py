@@ -66,7 +66,7 @@ def iter_clips(
     if cache is not None:
         warm_up(engine, script, cache)
     sentences = iter(script.sentences)
-    width = int(getattr(engine, "concurrent_requests", 1))
+    width = engine.concurrent_requests
     if width <= 1:
         for sentence in sentences:
             clip = synthesize_sentence(engine, sentence.spoken, cache)
@@ -134,13 +134,10 @@ def warm_up(engine: Engine, script: Script, cache: SegmentCache) -> threading.Th
 def load_in_background(engine: Engine) -> threading.Thread | None:
     """Start loading ENGINE's voice (if it has one to load) in a thread; the first synthesis
     waits for it, and reports any failure. Not a daemon: the process never exits mid-load."""
-    load = getattr(engine, "load", None)
-    if load is None:
-        return None
 
     def run() -> None:
         with contextlib.suppress(Exception):
-            load()
+            engine.load()
 
     thread = threading.Thread(target=run, name="narrate-voice-load")
     thread.start()

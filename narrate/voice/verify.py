@@ -29,7 +29,7 @@ from ..model import Clip, Script, Sentence
 from .cache import SegmentCache
 from .engines.base import Engine
 from .listen import comparable_words, heard_words, split_heard, words_score
-from .speak import can_slow_down, speak
+from .speak import speak
 from .synth import engine_text
 
 if TYPE_CHECKING:
@@ -146,10 +146,10 @@ def retakes(engine: Engine, sentence: Sentence, tries: int) -> list[tuple[str, s
     """(name, engine text, pace) of each re-take, in the order they are tried."""
     text = engine_text(sentence.spoken)
     plan: list[tuple[str, str, float]] = []
-    varies = bool(getattr(engine, "varies", False))
+    varies = engine.varies
     if varies:
         plan.append(("new noise", text, 1.0))
-    if can_slow_down(engine):
+    if engine.paced:
         plan.append(("slower", text, SLOWER))
     if sentence.numbers_spoken and sentence.numbers_spoken != sentence.spoken:
         plan.append(("other numbers", engine_text(sentence.numbers_spoken), 1.0))

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from ...model import Clip
 
-__all__ = ["Clip", "Engine", "VoiceInfo", "file_identity", "package_version"]
+__all__ = ["Clip", "Engine", "EngineBase", "VoiceInfo", "file_identity", "package_version"]
 
 
 @dataclass(frozen=True)
@@ -20,18 +20,24 @@ class VoiceInfo:
 
 
 class Engine(Protocol):
-    """What narrate needs from a speech engine."""
+    """What narrate needs from a speech engine, its abilities declared (never probed)."""
 
     name: str
     offline: bool
     max_chars: int  # longest text one synthesize() call should get
     sample_rate: int
     voice: str  # the voice in use, as a stable identifier
+    varies: bool  # each take differs (a neural voice sampling noise): see verify.py
+    paced: bool  # synthesize() takes `pace` (1.0 is normal; 1.2 is a fifth slower)
+    concurrent_requests: int  # above 1: an online engine, that many sentences in flight
 
-    def synthesize(self, text: str) -> Clip:
-        """Speak TEXT (already normalised) and return its audio. Engines that can speak slower
-        also take `pace` (1.0 is normal; 1.2 is a fifth slower), and an engine whose takes
-        differ each time (a neural voice sampling noise) has `varies = True`: see verify.py."""
+    def synthesize(self, text: str, pace: float = 1.0) -> Clip:
+        """Speak TEXT (already normalised) and return its audio (PACE: see `paced`)."""
+        ...
+
+    def load(self) -> object:
+        """Load the voice once per process (safe from a background thread); None when there
+        is nothing to load."""
         ...
 
     def voices(self) -> list[VoiceInfo]:
@@ -41,6 +47,23 @@ class Engine(Protocol):
     def identity(self) -> dict[str, object]:
         """Everything that shapes this engine's audio, for the segment cache key."""
         ...
+
+
+class EngineBase:
+    """The abilities an engine has unless it says otherwise: one take sounds like the next,
+    no pace, one request at a time, nothing to load."""
+
+    name = ""
+    offline = True
+    max_chars = 400
+    sample_rate = 22050
+    voice = ""
+    varies = False
+    paced = False
+    concurrent_requests = 1
+
+    def load(self) -> object:
+        return None
 
 
 def package_version(name: str) -> str:

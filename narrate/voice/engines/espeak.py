@@ -17,7 +17,7 @@ from typing import Any
 
 from ...errors import EngineError
 from ...model import base_language
-from .base import Clip, VoiceInfo, package_version
+from .base import Clip, EngineBase, VoiceInfo, package_version
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_CHARS_UTF8 = 1
@@ -152,12 +152,18 @@ LANGUAGE_ALIASES = {
 }
 
 
-class EspeakEngine:
+def load_library() -> object:
+    """Load the bundled espeak-ng library in this process (once)."""
+    return _Library.get()
+
+
+class EspeakEngine(EngineBase):
     """espeak-ng voices by language code (en, en-us, de, fr, uk, ...)."""
 
     name = "espeak"
     offline = True
     max_chars = 600
+    paced = True  # a words-per-minute rate
 
     def __init__(
         self, voice: str | None = None, lang: str | None = None, rate_wpm: int = 165
@@ -186,6 +192,11 @@ class EspeakEngine:
         except (EngineError, OSError):
             return code
         return next((c for c in candidates if c and c in known), code)
+
+    def load(self) -> object:
+        """The espeak-ng library, loaded once per process (a C library with no threads: a
+        batch loads it before forking its workers)."""
+        return load_library() if self.binary is None else None
 
     @property
     def sample_rate(self) -> int:

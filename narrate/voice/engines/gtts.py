@@ -9,14 +9,14 @@ from typing import Any
 from ...errors import EngineError, NetworkError
 from ...ffmpeg import decode_to_pcm
 from ...model import base_language
-from .base import Clip, VoiceInfo, package_version
+from .base import Clip, EngineBase, VoiceInfo, package_version
 
 ENDPOINT_ENV = "NARRATE_GTTS_ENDPOINT"  # e.g. http://127.0.0.1:8000 to use a stand-in server
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 OFFLINE_HINT = "use --engine piper or --engine espeak, which work offline"
 
 
-class GttsEngine:
+class GttsEngine(EngineBase):
     """Google Translate TTS through the gTTS package, with retries and backoff."""
 
     name = "gtts"

