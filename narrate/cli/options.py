@@ -19,17 +19,21 @@ class SettingType(click.ParamType):
     """A click type that checks a value by the schema's own rule for setting FIELD."""
 
     def __init__(self, field: str) -> None:
-        from pydantic import TypeAdapter
-        from pydantic.types import Strict
-
-        from ..pipeline.settings import Settings
-
-        info = Settings.model_fields[field]
         self.field = self.name = field
-        rules = [rule for rule in info.metadata if not isinstance(rule, Strict)]  # "64k", "-16"
-        self._adapter: Any = TypeAdapter(
-            Annotated[(info.annotation, *rules)] if rules else info.annotation
-        )  # type: ignore[valid-type]
+        self._adapter: Any = None  # built at the first value: `narrate --help` needs none
+
+    def adapter(self) -> Any:
+        if self._adapter is None:
+            from pydantic import TypeAdapter
+            from pydantic.types import Strict
+
+            from ..pipeline.settings import Settings
+
+            info = Settings.model_fields[self.field]
+            rules = [rule for rule in info.metadata if not isinstance(rule, Strict)]  # "64k"
+            kind = Annotated[(info.annotation, *rules)] if rules else info.annotation  # type: ignore[valid-type]
+            self._adapter = TypeAdapter(kind)
+        return self._adapter
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         from pydantic import ValidationError
@@ -37,7 +41,7 @@ class SettingType(click.ParamType):
         from ..pipeline.settings import describe
 
         try:
-            return self._adapter.validate_python(value)
+            return self.adapter().validate_python(value)
         except ValidationError as exc:
             error = {**exc.errors()[0], "loc": (self.field,)}
             self.fail(describe(error, self.field).split(" ", 1)[-1], param, ctx)

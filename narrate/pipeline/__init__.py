@@ -5,22 +5,46 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..model import Article, Script
-from ..read.extract import extract_page
-from ..read.fetch import fetch, is_url
-from ..read.reach import Reach
-from ..speech.script import SpeechOptions, build_script
-from .narrator import (
-    Job,
-    NarrationResult,
-    Narrator,
-    is_english,
-    narration_key,
-    source_key,
-    written_beside,
-)
-from .settings import Settings, SettingsError
+if TYPE_CHECKING:  # the stages load when first used: the command line starts fast
+    from ..model import Article, Script
+    from ..read.reach import Reach
+    from ..speech.script import SpeechOptions
+    from .narrator import (
+        Job,
+        NarrationResult,
+        Narrator,
+        is_english,
+        narration_key,
+        source_key,
+        written_beside,
+    )
+    from .settings import Settings, SettingsError
+
+_FROM = {
+    "Job": "narrator",
+    "NarrationResult": "narrator",
+    "Narrator": "narrator",
+    "is_english": "narrator",
+    "narration_key": "narrator",
+    "source_key": "narrator",
+    "written_beside": "narrator",
+    "Settings": "settings",
+    "SettingsError": "settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names of narrator.py and settings.py, imported on first use (PEP 562)."""
+    if name not in _FROM:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_FROM[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Job",
@@ -42,10 +66,15 @@ __all__ = [
 def load_article(source: str, reach: Reach | None = None) -> Article:
     """Fetch and extract SOURCE (URL, file or "-"); a URL goes where REACH allows (default:
     the caller typed it, so its own host may be internal: see read/reach.py)."""
+    from ..read.extract import extract_page
+    from ..read.fetch import fetch
+
     return extract_page(fetch(source, reach=reach))
 
 
 def prepare_script(source: str, options: SpeechOptions | None = None, outro: bool = True) -> Script:
+    from ..speech.script import SpeechOptions, build_script
+
     options = options or SpeechOptions()
     return build_script(load_article(source), options.lang, options=options, outro=outro)
 
@@ -67,7 +96,10 @@ def narrate(
     """Narrate SOURCE (a URL, an HTML, text or Markdown file, or "-" for stdin) into OUT
     (default: a slug of the title in the current folder, as an MP3) by SETTINGS, on CORES
     cores, with narrate's segment cache: the library's one call for the whole job."""
+    from ..read.fetch import is_url
     from ..voice.cache import SegmentCache
+    from .narrator import Job, Narrator
+    from .settings import Settings
 
     settings = settings or Settings()
     with Narrator(settings, cores=cores, cache=SegmentCache()) as narrator:

@@ -71,7 +71,7 @@ class Settings(BaseModel):
     against its folder). Change one with `settings.model_copy(update={...})` after checking
     it, or make a checked one with `Settings.checked(values)`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     # What is said.
     lang: Annotated[str | None, AfterValidator(_language)] = setting(
