@@ -17,7 +17,7 @@ from .config import (
     FeedConfig,
     FeedError,
 )
-from .layout import STAGING, FeedLayout, layout_for, move_file
+from .layout import STAGING, FeedLayout, audio_stem, episode_audio_name, layout_for, move_file
 from .library import EpisodeRecord, Library
 from .publish import episode_published_files
 
@@ -63,7 +63,7 @@ def excerpt(text: str) -> str:
 
 def narrated_files(base: Path, audio: str) -> list[Path]:
     """The files one narration makes in BASE: the audio and its sidecars."""
-    stem = audio.rsplit(".", 1)[0]
+    stem = audio_stem(audio)
     return [base / audio] + [base / f"{stem}{suffix}" for suffix in SIDECAR_SUFFIXES.values()]
 
 
@@ -273,13 +273,6 @@ def run_job(
         doubtful=doubtful_json(result.verify) if result.verify is not None else None,
     )
     return Outcome(job.source, "updated" if existing else "new", article.title), record
-
-
-def episode_audio_name(title: str, key: str, suffix: str) -> str:
-    """An episode's audio file name: its title's slug and its narration key's start."""
-    from ..pipeline import slugify
-
-    return f"{slugify(title, 60)}-{key[:8]}{suffix}"
 
 
 def doubtful_json(report: VerifyReport) -> str:

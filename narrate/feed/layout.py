@@ -24,6 +24,20 @@ from pathlib import Path
 
 from .config import EPISODES, FeedConfig, FeedError
 
+
+def episode_audio_name(title: str, key: str, suffix: str) -> str:
+    """An episode's audio file name, the one place it is made: its title's slug and the start
+    of its narration key (a re-narrated episode gets a new name, so apps fetch it again)."""
+    from ..pipeline import slugify
+
+    return f"{slugify(title, 60)}-{key[:8]}{suffix}"
+
+
+def audio_stem(audio: str) -> str:
+    """The name every file of an episode shares: its audio file's name without the suffix."""
+    return audio.rsplit(".", 1)[0]
+
+
 log = logging.getLogger(__name__)
 STAGING = ".staging"
 PLAYER = "player"

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..files import write_atomic
 from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config
 from .embed import as_json, manifest, manifest_name, oembed, oembed_name
-from .layout import FeedLayout, layout_for
+from .layout import FeedLayout, audio_stem, layout_for
 from .library import EpisodeRecord, Library
 from .rss import build_feed, episode_stem
 from .site import episode_page, index_page, static_file
@@ -63,7 +63,7 @@ def publish(
 
 def episode_published_files(layout: FeedLayout, audio: str) -> list[Path]:
     """The files publish makes for one episode: its page, oEmbed and player manifest."""
-    stem = audio.rsplit(".", 1)[0]
+    stem = audio_stem(audio)
     return [
         layout.episodes / f"{stem}.html",
         layout.episodes / f"{stem}.oembed.json",

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..files import folder_lock
 from .batch import open_layout, waiting_note
 from .config import LIBRARY_NAME, FeedConfig, FeedError, load_config
+from .layout import audio_stem
 from .library import DamagedLibrary, EpisodeRecord, Library
 from .publish import publish
 from .rss import ITUNES
@@ -102,7 +103,7 @@ def record_from_item(item: object, episodes: Path, config: FeedConfig) -> Episod
         return None
     text = item.findtext  # type: ignore[attr-defined]
     guid = text("guid").strip()
-    stem = audio_name.rsplit(".", 1)[0]
+    stem = audio_stem(audio_name)
     link = (text("link") or "").strip()
     url = None if not link or link == config.url(f"episodes/{stem}.html") else link
     published = iso_date(text("pubDate")) or dt.date.today().isoformat()

@@ -10,6 +10,7 @@ from lxml import etree
 
 from .. import __version__
 from .config import FeedConfig
+from .layout import audio_stem
 from .library import EpisodeRecord
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -51,7 +52,7 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
 
 
 def episode_stem(record: EpisodeRecord) -> str:
-    return record.audio.rsplit(".", 1)[0]
+    return audio_stem(record.audio)
 
 
 def description_html(record: EpisodeRecord) -> str:
