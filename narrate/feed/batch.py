@@ -622,7 +622,7 @@ def embed_snippet(folder: Path, key: str, base_url: str | None = None, oembed: b
     config = load_config(folder)
     if base_url is not None:
         config = config.model_copy(update={"base_url": base_url})
-        config.validate()
+        config.check()
     records = [record for record, present in list_episodes(folder) if present]
     record = find_episode(records, key)
     if oembed:

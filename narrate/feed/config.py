@@ -196,13 +196,11 @@ def save_config(folder: Path, config: FeedConfig) -> None:
 
     channel = config.model_dump(exclude={"narration"})
     cluster = channel.pop("cluster")
-    # The settings given (and the engine always: a feed keeps its voice when narrate's
-    # default changes), files as given.
-    given = config.narration.model_dump(exclude_unset=True)
-    given.setdefault("engine", config.narration.engine)
+    # Every setting with a value (a user sees them all; a feed keeps its voice and sound when
+    # narrate's defaults change), files as given.
     narration = {
         name: str(value) if isinstance(value, Path) else value
-        for name, value in given.items()
+        for name, value in config.narration.model_dump().items()
         if value is not None
     }
     document = {"feed": channel, "narration": {**narration, "cluster": cluster}}
