@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from ..audio.encode import FORMATS
 from ..audio.limits import check_bitrate, check_loudness
 from ..errors import NarrateError
 from ..model import language_tag
+from ..voice.engines import ENGINE_CHOICES
 
 if TYPE_CHECKING:
     from ..audio.master import MasterOptions
@@ -32,7 +34,9 @@ if TYPE_CHECKING:
     from ..speech.script import SpeechOptions
     from ..voice.verify import VerifyOptions
 
-FEED_FORMATS = ("mp3", "m4a", "opus")  # what podcast apps play: a feed's episodes
+# The choices, from where they live: the engines narrate has, the formats it encodes.
+FORMAT_NAMES = tuple(FORMATS)
+FEED_FORMATS = tuple(name for name in FORMAT_NAMES if name != "wav")  # what podcast apps play
 
 
 class SettingsError(NarrateError):
@@ -91,7 +95,7 @@ class Settings(BaseModel):
     )
     outro: bool = setting(True, "Say the AI disclosure at the end.", strict=True)
     # Who says it.
-    engine: Literal["auto", "hibari", "piper", "espeak", "gtts"] = setting(
+    engine: Literal[ENGINE_CHOICES] = setting(  # type: ignore[valid-type]
         "auto",
         "Speech engine: auto is hibari for English and espeak-ng for other languages; piper "
         "(its joe voice or any .onnx voice), espeak, gtts (online).",
@@ -119,7 +123,7 @@ class Settings(BaseModel):
     loudness: Annotated[float, AfterValidator(_loudness)] = setting(
         -16.0, "Integrated loudness target, LUFS (-40 to -5).", strict=True
     )
-    format: Literal["mp3", "m4a", "opus", "wav"] | None = setting(
+    format: Literal[FORMAT_NAMES] | None = setting(  # type: ignore[valid-type]
         None, "Audio format (default: from the output name, else mp3; a feed: mp3)."
     )
     bitrate: Annotated[str, AfterValidator(_bitrate)] = setting(

@@ -6,13 +6,13 @@ from ...errors import EngineError
 from .base import Clip, Engine, VoiceInfo
 
 ENGINES = {  # name: (module, class, offline, description)
-    "piper": (f"{__name__}.piper", "PiperEngine", True, "neural voice, bundled, offline"),
     "hibari": (
         f"{__name__}.hibari",
         "HibariEngine",
         True,
-        "Kokoro-class English voice, bundled, offline",
+        "Kokoro-class English voice, bundled, offline (the default for English)",
     ),
+    "piper": (f"{__name__}.piper", "PiperEngine", True, "neural voice, bundled, offline"),
     "espeak": (f"{__name__}.espeak", "EspeakEngine", True, "fast, ~100 languages, offline"),
     "gtts": (f"{__name__}.gtts", "GttsEngine", False, "Google Translate voices, online"),
 }
