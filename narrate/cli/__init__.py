@@ -18,6 +18,7 @@ import click
 from .. import __version__, stopping
 from ..errors import NarrateError
 from ..stopping import Terminated
+from .api import api
 from .article import article, script
 from .cache import cache
 from .feed import feed, serve
@@ -101,7 +102,7 @@ def environment_fault(exc: Exception) -> str | None:
     return None
 
 
-for command in (article, script, voices, cache, feed, serve):
+for command in (article, script, voices, cache, feed, serve, api):
     cli.add_command(command)
 
 
