@@ -318,7 +318,16 @@ def test_an_edited_story_keeps_its_guid_and_respeaks_only_what_changed(service, 
     again = service.wait_for(second.json()["id"])
     assert again["guid"] == done["guid"] and again["outcome"] == "updated"
     spoken = {p.name for p in cache.rglob("*.wav")} - before
-    assert len(spoken) == 1  # the one new sentence; the rest came from the cache
+    assert len(spoken) == 2  # the new sentence and the update note; the rest from the cache
+    episodes = service.folder / "public" / "episodes"
+    [transcript] = episodes.glob("*.transcript.json")
+    today = time.strftime("%B %-d", time.gmtime())
+    assert f"This article was updated on {today}." in transcript.read_text(encoding="utf-8")
+    feed = (service.folder / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert "Updated: " + time.strftime("%Y-%m-%d", time.gmtime()) in feed
+    assert feed.count("<item>") == 1
+    [page] = [p for p in episodes.glob("*.html")]
+    assert "Updated, and narrated again" in page.read_text(encoding="utf-8")
     same = service.post("/episodes", edited)
     assert same.status_code == 200 and same.json()["id"] == second.json()["id"]
     assert service.delete(f"/episodes/{again['id']}").status_code == 204

@@ -53,6 +53,7 @@ def values(tmp_path: Path) -> dict[str, tuple[object, object]]:
         "lexicon": (made["lexicon"], missing),
         "datelines": (False, None),
         "outro": (False, None),
+        "update_note": (False, None),
         "engine": ("espeak", "festival"),
         "voice": ("en-gb", None),
         "verify": (True, None),
@@ -256,3 +257,34 @@ def test_the_library_call_narrates_by_its_settings(tmp_path):
     assert result.path.is_file() and result.sentences == 2 and result.duration > 1
     with pytest.raises(narrate.SettingsError):
         narrate.Settings.checked({"verify_tries": 11})
+
+
+def test_the_update_note_is_said_for_an_edited_article_not_for_a_new_sound(tmp_path):
+    import time
+
+    from tests.test_faults import make_feed, run
+
+    folder = make_feed(tmp_path)
+    story = tmp_path / "story.md"
+    story.write_text("# Budget passes\n\nThe council passed the budget.\n", encoding="utf-8")
+    assert run(tmp_path, "feed", "add", str(folder), str(story)).returncode == 0
+
+    def transcript() -> str:
+        [path] = (folder / "public" / "episodes").glob("*.transcript.json")
+        return path.read_text(encoding="utf-8")
+
+    louder = run(tmp_path, "feed", "add", str(folder), str(story), "--loudness", "-14")
+    assert "1 updated" in louder.stderr and "was updated" not in transcript()
+    story.write_text(
+        "# Budget passes\n\nThe council passed the budget. The mayor signed it.\n",
+        encoding="utf-8",
+    )
+    edited = run(tmp_path, "feed", "add", str(folder), str(story), "--loudness", "-14")
+    assert "1 updated" in edited.stderr
+    assert f"This article was updated on {time.strftime('%B %-d', time.gmtime())}." in (
+        transcript()
+    )
+    quiet = run(
+        tmp_path, "feed", "add", str(folder), str(story), "--no-update-note", "--loudness", "-14"
+    )
+    assert "0 updated" in quiet.stderr  # the note is not part of the article's key

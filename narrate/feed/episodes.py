@@ -4,6 +4,7 @@ batch and by cluster workers alike)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +97,8 @@ class PreparedJob:
     guid: str
     existing: EpisodeRecord | None
     reach: Reach = field(default_factory=Reach)  # where its lead image may come from
+    corrections: list[str] = field(default_factory=list)  # days it changed after publishing
+    article_key: str | None = None  # its words, hashed (see article_key)
 
     @property
     def weight(self) -> int:
@@ -136,7 +139,22 @@ def prepare_job(
         present = audio_intact(layout_for(folder, config).episodes, existing)
     if existing and existing.narration_key == key and present:
         return Outcome(source, "unchanged", article.title)
-    return PreparedJob(source, article, script, key, guid, existing, reach)
+    words = article_key(article)
+    corrections = existing.correction_days() if existing else []
+    if existing and existing.article_key not in (None, words) and config.narration.update_note:
+        day = dt.datetime.now(dt.timezone.utc).date()
+        corrections = [*corrections, day.isoformat()]
+        script = narrator.script(article, updated=day)  # its key stays the article's own
+    return PreparedJob(source, article, script, key, guid, existing, reach, corrections, words)
+
+
+def article_key(article: Article) -> str:
+    """A hash of what the article says (its title and its blocks as written): a changed key
+    is an edited article, where a changed narration key may be a new voice or lexicon."""
+    import hashlib
+
+    words = [article.title, *(f"{b.kind}:{b.text}" for b in article.blocks)]
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()
 
 
 def audio_intact(episodes: Path, record: EpisodeRecord) -> bool:
@@ -271,6 +289,8 @@ def run_job(
         first_seen=first_seen,
         updated=now,
         doubtful=doubtful_json(result.verify) if result.verify is not None else None,
+        corrections=json.dumps(job.corrections) if job.corrections else None,
+        article_key=job.article_key,
     )
     return Outcome(job.source, "updated" if existing else "new", article.title), record
 

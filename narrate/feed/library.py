@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS episodes (
     sentences INTEGER NOT NULL,
     first_seen TEXT NOT NULL,
     updated TEXT NOT NULL,
-    doubtful TEXT                   -- with verify: JSON list of sentences still misheard
+    doubtful TEXT,                  -- with verify: JSON list of sentences still misheard
+    corrections TEXT,               -- JSON list of the days the article changed after publishing
+    article_key TEXT                -- hash of the article's words: tells its edits from a new voice
 );
 CREATE TABLE IF NOT EXISTS sources (
     source TEXT PRIMARY KEY,        -- a feed URL, OPML or URL list to re-read on update
@@ -63,6 +65,18 @@ class EpisodeRecord:
     first_seen: str
     updated: str
     doubtful: str | None = None  # JSON: [{"text", "heard", "score"}, …] (None: not verified)
+    corrections: str | None = None  # JSON: ["2026-12-07", …], the days it was updated
+    article_key: str | None = None  # the article's words, hashed (None: from before it was kept)
+
+    def correction_days(self) -> list[str]:
+        """The days (ISO dates) the article changed after its episode was published."""
+        import json
+
+        try:
+            days = json.loads(self.corrections or "[]")
+        except ValueError:
+            return []
+        return [d for d in days if isinstance(d, str)][:100] if isinstance(days, list) else []
 
     def doubtful_sentences(self) -> list[dict[str, object]]:
         """The sentences the verifier still heard wrong (none when it was not run)."""
@@ -75,7 +89,7 @@ class EpisodeRecord:
         return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
-OPTIONAL = {"url", "author", "site", "excerpt", "doubtful"}
+OPTIONAL = {"url", "author", "site", "excerpt", "doubtful", "corrections", "article_key"}
 NUMBERS: dict[str, type] = {"size": int, "duration": float, "sentences": int}
 
 
@@ -143,10 +157,11 @@ class Library:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(episodes)")}
-            if "doubtful" not in columns and "guid" in columns:  # a library from before verify
-                with self.db:
-                    self.db.execute("ALTER TABLE episodes ADD COLUMN doubtful TEXT")
-                columns.add("doubtful")
+            for added in ("doubtful", "corrections", "article_key"):  # kept since a version
+                if added not in columns and "guid" in columns:
+                    with self.db:
+                        self.db.execute(f"ALTER TABLE episodes ADD COLUMN {added} TEXT")
+                    columns.add(added)
         except sqlite3.DatabaseError as exc:
             self.db.close()
             if isinstance(exc, sqlite3.OperationalError) and any(

@@ -67,6 +67,10 @@ def description_html(record: EpisodeRecord) -> str:
             f'<a href="{html.escape(record.url, quote=True)}">'
             f"{html.escape(record.url)}</a></p>"
         )
+    days = record.correction_days()
+    if days:  # the item's guid stays; what changed is said (Apple: same guid, new enclosure)
+        parts.append(f"<p>Updated: {html.escape(', '.join(days))} (the audio was narrated "
+                     "again from the updated article).</p>")  # fmt: skip
     parts.append(f"<p>{AI_DISCLOSURE}</p>")
     return "".join(parts)
 

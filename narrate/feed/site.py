@@ -72,6 +72,7 @@ def episode_view(record: EpisodeRecord) -> dict[str, Any]:
         "size_text": size_text(record.size),
         "published": shown_date(record.published),
         "narrated": shown_date(record.updated),
+        "updates": [day for day in map(shown_date, record.correction_days()) if day],
         "clock": clock(record.duration),
         "minutes": minutes_label(record.duration),
         "oembed_url": oembed_name(record),

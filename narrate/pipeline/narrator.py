@@ -9,6 +9,7 @@ it, so an article sounds the same whichever way it is narrated.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -144,14 +145,21 @@ class Narrator:
 
     # Articles and scripts.
 
-    def script(self, article: Article, intro: bool = True) -> Script:
+    def script(
+        self, article: Article, intro: bool = True, updated: dt.date | None = None
+    ) -> Script:
         """ARTICLE as its engine will be given it (the language: the settings', else the
-        page's own; hibari and Piper get phonemes)."""
-        from ..speech.script import build_script, script_language
+        page's own; hibari and Piper get phonemes). UPDATED: the day a published article
+        changed, said after the intro when the settings ask for the note."""
+        from ..speech.script import build_script, script_language, update_note
 
-        name = self.engine_name(script_language(article, self.settings.lang))
+        language = script_language(article, self.settings.lang)
+        name = self.engine_name(language)
         options = self.settings.speech_options(name)
-        return build_script(article, options=options, intro=intro, outro=self.settings.outro)
+        note = update_note(language, updated) if updated and self.settings.update_note else None
+        return build_script(
+            article, options=options, intro=intro, outro=self.settings.outro, note=note
+        )
 
     def master_options(self, out: Path, reach: Reach | None = None) -> MasterOptions:
         return self.settings.master_options(

@@ -94,6 +94,12 @@ class Settings(BaseModel):
         strict=True,
     )
     outro: bool = setting(True, "Say the AI disclosure at the end.", strict=True)
+    update_note: bool = setting(
+        True,
+        "When a published article changed, open its re-voiced episode with a short note "
+        '("This article was updated on December 7.") and list the updates in its notes.',
+        strict=True,
+    )
     # Who says it.
     engine: Literal[ENGINE_CHOICES] = setting(  # type: ignore[valid-type]
         "auto",

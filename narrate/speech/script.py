@@ -85,11 +85,13 @@ CODE_NOTES = {
 }
 
 
-def block_texts(article: Article, intro: bool = True, outro: bool = True) -> list[tuple[str, str]]:
-    """(kind, written text) for every block that will be spoken: intro, body, outro. A run of
-    code listings is spoken as one short note in the article's language (none where narrate
-    has no note in that language)."""
-    texts = [("intro", intro_text(article))] if intro else []
+def block_texts(
+    article: Article, intro: bool = True, outro: bool = True, note: str | None = None
+) -> list[tuple[str, str]]:
+    """(kind, written text) for every block that will be spoken: intro (and NOTE after it:
+    that the article was updated), body, outro. A run of code listings is spoken as one short
+    note in the article's language (none where narrate has no note in that language)."""
+    texts = [("intro", intro_text(article) + (f" {note}" if note else ""))] if intro else []
     note = CODE_NOTES.get(base_language(article.lang))
     for block in article.blocks:
         if block.kind != "code":
@@ -99,6 +101,39 @@ def block_texts(article: Article, intro: bool = True, outro: bool = True) -> lis
     if outro:
         texts.append(("outro", outro_text(article)))
     return texts
+
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+}
+
+
+def update_note(lang: str, day: dt.date) -> str | None:
+    """The spoken note that opens a re-voiced episode ("This article was updated on December
+    7."), in LANG when narrate reads that language, else None. The day is written as each
+    language's normaliser reads a date, or in words where it would not (German ordinals)."""
+    base = base_language(lang)
+    if base not in MONTHS:
+        return None
+    month = MONTHS[base].split()[day.month - 1]
+    if base == "en":
+        return f"This article was updated on {month} {day.day}."
+    if base == "de":
+        from num2words import num2words
+
+        ordinal = num2words(day.day, lang="de", to="ordinal")  # "siebte"
+        return f"Dieser Artikel wurde am {ordinal}n {month} aktualisiert."
+    if base == "fr":
+        number = "1er" if day.day == 1 else str(day.day)
+        return f"Cet article a été mis à jour le {number} {month}."
+    if base == "es":
+        return f"Este artículo se actualizó el {day.day} de {month}."
+    return f"Цю статтю оновлено {day.day} {month}."
 
 
 def script_language(article: Article, lang: str | None = None) -> str:
@@ -112,12 +147,14 @@ def build_script(
     intro: bool = True,
     options: SpeechOptions | None = None,
     outro: bool = True,
+    note: str | None = None,
 ) -> Script:
-    """Split and normalise every block; the intro comes first, the AI disclosure last."""
+    """Split and normalise every block; the intro comes first (with NOTE: that the article
+    was updated), the AI disclosure last."""
     options = options or SpeechOptions()
     language = script_language(article, lang or options.lang)
     blocks: list[ScriptBlock] = []
-    for kind, text in block_texts(article, intro, outro):
+    for kind, text in block_texts(article, intro, outro, note):
         sentences = []
         for written in split_sentences(text):
             spoken, words, other_spoken, other_words = normalize_alternatives(
