@@ -37,8 +37,8 @@ def story(title: str, paragraphs: int = 3, extra: str = "") -> str:
 class Service:
     """A running `narrate api FOLDER` and what it needs: tokens, a Ghost secret."""
 
-    def __init__(self, tmp_path: Path, folder: Path) -> None:
-        self.tmp_path, self.folder = tmp_path, folder
+    def __init__(self, tmp_path: Path, folder: Path, **env: str) -> None:
+        self.tmp_path, self.folder, self.env = tmp_path, folder, env
         self.tokens = {
             name: run(tmp_path, "api", "token", "add", str(folder), name, *scopes).stdout.strip()
             for name, scopes in [
@@ -69,7 +69,7 @@ class Service:
                 "--max-body",
                 "1048576",
             ],
-            env=narrate_env(self.tmp_path),
+            env=narrate_env(self.tmp_path, **self.env),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -343,3 +343,47 @@ def test_without_the_extra_api_says_what_to_install(tmp_path):
     result = run(tmp_path, "api", str(folder), "--port", str(free_port()), **env)
     assert result.returncode == 1 and "pip install 'narrate[server]'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_callbacks_are_signed_retried_and_never_internal(tmp_path, server):
+    from tests.conftest import Route
+
+    calls: list[tuple[dict[str, str], bytes]] = []
+
+    def receiver(handler) -> Route:
+        calls.append((dict(handler.headers), handler.request_body))
+        return Route(503 if len(calls) == 1 else 200, b"ok", "text/plain")
+
+    server.routes["/narrated"] = receiver
+    intranet = Service(tmp_path, make_feed(tmp_path, allow_private_addresses=True),
+                       NARRATE_CALLBACK_WAIT="0.2")  # fmt: skip
+    try:
+        made = intranet.post("/callbacks", {"url": server.url("/narrated")})
+        assert made.status_code == 201, made.text
+        secret = made.json()["secret"]
+        listed = intranet.get("/callbacks").json()["callbacks"]
+        assert [c["url"] for c in listed] == [server.url("/narrated")] and "secret" not in listed[0]
+        job = intranet.post("/episodes", article()).json()
+        intranet.wait_for(job["id"])
+        deadline = time.monotonic() + 30
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(calls) == 2  # refused once (503), then delivered; never again
+        headers, body = calls[1]
+        fields = dict(
+            part.strip().split("=", 1) for part in headers["X-Narrate-Signature"].split(",")
+        )
+        expected = hmac.new(secret.encode(), f"{fields['t']}.".encode() + body, hashlib.sha256)
+        assert hmac.compare_digest(fields["sha256"], expected.hexdigest())
+        event = json.loads(body)
+        assert event["event"] == "episode.ready" and event["job"]["id"] == job["id"]
+        assert event["episode"]["audio"].endswith(".mp3")
+    finally:
+        intranet.stop(signal.SIGKILL)
+    (tmp_path / "public-feed").mkdir()
+    public = Service(tmp_path / "public-feed", make_feed(tmp_path / "public-feed"))
+    try:
+        refused = public.post("/callbacks", {"url": "http://10.0.0.5/hook"})
+        assert refused.status_code == 422 and "internal address" in refused.json()["detail"]
+    finally:
+        public.stop(signal.SIGKILL)

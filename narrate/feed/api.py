@@ -40,6 +40,8 @@ from .jobs import SCOPES, STATUSES, Job, JobStore, QueueFull, Token
 log = logging.getLogger(__name__)
 SERVER_EXTRA = "pip install 'narrate[server]'"
 GHOST_SIGNATURE_AGE_S = 300  # a signed Ghost request older than this is a replay
+DELIVERY_TRIES = 8  # a callback is tried this often, waiting 5 s, 10 s, 20 s … between tries
+DELIVERY_WAIT_ENV = "NARRATE_CALLBACK_WAIT"  # seconds before the first retry (default 5)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ class Service:
         self.stop = threading.Event()
         self.work = threading.Lock()  # one narration, or one deletion, at a time
         self.worker: threading.Thread | None = None
+        self.courier: threading.Thread | None = None
+        self.post_wake = threading.Event()
 
     # The worker.
 
@@ -133,13 +137,54 @@ class Service:
             log.warning("%d job(s) a stopped service left running are queued again", again)
         self.worker = threading.Thread(target=self.run, name="narrate-api-worker", daemon=True)
         self.worker.start()
+        self.courier = threading.Thread(target=self.deliver, name="narrate-api-post", daemon=True)
+        self.courier.start()
 
     def close(self) -> None:
         self.stop.set()
         self.wake.set()
-        if self.worker is not None:
-            self.worker.join(timeout=60)
+        self.post_wake.set()
+        for thread in (self.worker, self.courier):
+            if thread is not None:
+                thread.join(timeout=60)
         self.store.close()
+
+    def deliver(self) -> None:
+        """Send the callbacks' events, each signed, retried with a doubling wait when a
+        receiver fails or is away (never in the narrating thread's way)."""
+        from ..read.fetch import post
+        from ..read.reach import Reach
+
+        while not self.stop.is_set():
+            due = self.store.due_delivery(time.time())
+            if due is None:
+                self.post_wake.wait(1.0)
+                self.post_wake.clear()
+                continue
+            delivery_id, url, secret, body, attempts = due
+            stamp = str(int(time.time()))
+            signature = hmac.new(
+                secret.encode(), f"{stamp}.".encode() + body.encode(), hashlib.sha256
+            ).hexdigest()
+            headers = {
+                "Content-Type": "application/json",
+                "X-Narrate-Signature": f"sha256={signature}, t={stamp}",
+            }
+            try:
+                reach = Reach(private=self.config.allow_private_addresses)
+                status = post(url, body.encode(), headers, reach=reach)
+                error = None if 200 <= status < 300 else f"HTTP {status}"
+            except NarrateError as exc:
+                error = str(exc)
+            attempts += 1
+            if error is None:
+                self.store.delivered(delivery_id, "sent", attempts, 0, None)
+            elif attempts >= DELIVERY_TRIES:
+                self.store.delivered(delivery_id, "failed", attempts, 0, error)
+                log.warning("gave up on a callback to %s: %s", url, error)
+            else:
+                wait = first_wait() * 2 ** (attempts - 1)
+                self.store.delivered(delivery_id, "pending", attempts, time.time() + wait, error)
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -155,6 +200,21 @@ class Service:
                 log.exception("job %s failed", job.id)
                 status, outcome, error, guid = "failed", "failed", f"internal error: {exc}", None
             self.store.finish(job.id, status, outcome, error, guid)
+            self.announce(job.id)
+
+    def announce(self, job_id: str) -> None:
+        """Tell the callbacks that a job's episode is ready, or that it failed."""
+        job = self.store.get(job_id)
+        if job is None:
+            return
+        ready = job.status == "done"
+        event = {
+            "event": "episode.ready" if ready else "episode.failed",
+            "job": job.public(),
+            "episode": self.episode(job) if ready else None,
+        }
+        if self.store.announce(event):
+            self.post_wake.set()
 
     def narrate(self, job: Job) -> tuple[str, str, str | None, str | None]:
         """Narrate JOB into the feed and publish it: (status, outcome, error, guid)."""
@@ -276,6 +336,18 @@ class Service:
         if new:
             self.wake.set()
         return job, new
+
+
+def first_wait() -> float:
+    """Seconds before a failed callback is tried again the first time ($NARRATE_CALLBACK_WAIT,
+    else 5); each later wait doubles."""
+    import os
+
+    try:
+        value = float(os.environ.get(DELIVERY_WAIT_ENV, "5"))
+    except ValueError:
+        return 5.0
+    return value if 0 < value < 3600 else 5.0
 
 
 def verify_ghost(secret: str, body: bytes, header: str, timestamp: str | None) -> bool:
@@ -509,6 +581,31 @@ def make_app(folder: Path, options: ApiOptions | None = None) -> Any:
         if wanted is None:
             return JSONResponse({"status": "ignored: not a published post"}, status_code=200)
         return queue(wanted, token.name)
+
+    class CallbackRequest(BaseModel):
+        """Where to tell when an episode is ready or failed (POSTed JSON, signed)."""
+
+        model_config = {"extra": "forbid"}
+        url: str = Field(max_length=2000)
+
+    @app.post("/callbacks", status_code=201)
+    def add_callback(body: CallbackRequest, token: CanCreate) -> dict[str, Any]:
+        try:
+            service.check_url(body.url)
+        except NarrateError as exc:
+            raise error(422, str(exc)) from None
+        callback_id, secret = service.store.add_callback(body.url, token.name)
+        return {"id": callback_id, "url": body.url, "secret": secret}
+
+    @app.get("/callbacks")
+    def list_callbacks(_token: CanRead) -> dict[str, Any]:
+        rows = service.store.callbacks()
+        return {"callbacks": [{"id": i, "url": u, "owner": o, "created": c} for i, u, o, c in rows]}
+
+    @app.delete("/callbacks/{callback_id}", status_code=204)
+    def remove_callback(callback_id: str, _token: CanDelete) -> None:
+        if not service.store.remove_callback(callback_id):
+            raise error(404, f"no callback {callback_id!r}")
 
     def parse_json(body: bytes) -> Any:
         try:

@@ -38,6 +38,13 @@ CREATE TABLE IF NOT EXISTS api_jobs (
     id TEXT PRIMARY KEY, content TEXT NOT NULL, request TEXT NOT NULL, requester TEXT NOT NULL,
     status TEXT NOT NULL, outcome TEXT, error TEXT, guid TEXT, attempts INTEGER NOT NULL,
     created TEXT NOT NULL, updated TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_callbacks (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, owner TEXT NOT NULL,
+    created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_deliveries (
+    id TEXT PRIMARY KEY, callback TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL,
+    due REAL NOT NULL, status TEXT NOT NULL, error TEXT);
+CREATE INDEX IF NOT EXISTS api_deliveries_due ON api_deliveries (status, due);
 CREATE INDEX IF NOT EXISTS api_jobs_content ON api_jobs (content);
 CREATE INDEX IF NOT EXISTS api_jobs_status ON api_jobs (status, created);
 """
@@ -170,6 +177,69 @@ class JobStore:
                 "SELECT secret FROM api_hooks WHERE kind = ? AND name = ?", (kind, name)
             ).fetchone()
         return row[0] if row else None
+
+    # Callbacks: where the service tells that an episode is ready or failed.
+
+    def add_callback(self, url: str, owner: str) -> tuple[str, str]:
+        """A callback to URL: (its id, its signing secret), the secret returned once."""
+        callback_id, secret = uuid.uuid4().hex, secrets.token_hex(32)
+        with self.lock:
+            self.db.execute(
+                "INSERT INTO api_callbacks VALUES (?, ?, ?, ?, ?)",
+                (callback_id, url, secret, owner, now()),
+            )
+        return callback_id, secret
+
+    def callbacks(self) -> list[tuple[str, str, str, str]]:
+        """(id, url, owner, created) of every callback (never their secrets)."""
+        with self.lock:
+            return self.db.execute(
+                "SELECT id, url, owner, created FROM api_callbacks ORDER BY created"
+            ).fetchall()
+
+    def remove_callback(self, callback_id: str) -> bool:
+        with self.lock:
+            return bool(
+                self.db.execute("DELETE FROM api_callbacks WHERE id = ?", (callback_id,)).rowcount
+            )
+
+    def announce(self, event: dict[str, Any]) -> int:
+        """Queue EVENT for every callback (sent by the delivery thread); how many."""
+        body = json.dumps(event, sort_keys=True)
+        with self.lock:
+            ids = [row[0] for row in self.db.execute("SELECT id FROM api_callbacks")]
+            for callback_id in ids:
+                self.db.execute(
+                    "INSERT INTO api_deliveries VALUES (?, ?, ?, 0, 0, 'pending', NULL)",
+                    (uuid.uuid4().hex, callback_id, body),
+                )
+        return len(ids)
+
+    def due_delivery(self, moment: float) -> tuple[str, str, str, str, int] | None:
+        """(delivery id, url, secret, body, attempts) of a delivery due at MOMENT."""
+        with self.lock:
+            return self.db.execute(
+                "SELECT d.id, c.url, c.secret, d.body, d.attempts FROM api_deliveries d "
+                "JOIN api_callbacks c ON c.id = d.callback "
+                "WHERE d.status = 'pending' AND d.due <= ? ORDER BY d.due LIMIT 1",
+                (moment,),
+            ).fetchone()
+
+    def delivered(self, delivery_id: str, status: str, attempts: int, due: float,
+                  error: str | None) -> None:  # fmt: skip
+        with self.lock:
+            self.db.execute(
+                "UPDATE api_deliveries SET status = ?, attempts = ?, due = ?, error = ? "
+                "WHERE id = ?",
+                (status, attempts, due, error, delivery_id),
+            )
+
+    def deliveries(self) -> list[tuple[str, str, int, str | None]]:
+        """(callback id, status, attempts, error) of every delivery, for tests and list."""
+        with self.lock:
+            return self.db.execute(
+                "SELECT callback, status, attempts, error FROM api_deliveries ORDER BY rowid"
+            ).fetchall()
 
     # Jobs.
 

@@ -212,6 +212,36 @@ async def _get(
         raise SourceError(f"cannot fetch {url}: invalid URL ({exc})") from None
 
 
+def post(
+    url: str, body: bytes, headers: dict[str, str], *, reach: Reach, deadline: float = 15
+) -> int:
+    """POST BODY to URL (no redirects followed) where REACH allows, as narrate fetches
+    (see get): the HTTP status, or SourceError when no answer came."""
+    import asyncio
+
+    import httpx
+
+    async def send() -> int:
+        async with (
+            httpx.AsyncClient(
+                verify=tls_context(),
+                follow_redirects=False,
+                timeout=httpx.Timeout(deadline, connect=10.0),
+                headers={"User-Agent": USER_AGENT},
+                trust_env=False,
+            ) as client,
+            _open(client, url, reach, "POST", body, headers) as response,
+        ):
+            return int(response.status_code)
+
+    try:
+        return asyncio.run(asyncio.wait_for(send(), deadline + 5))
+    except asyncio.TimeoutError:
+        raise SourceError(f"cannot post to {url}: no answer within {deadline:g} s") from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"cannot post to {url}: {describe_network_error(exc)}") from None
+
+
 _TLS: list[Any] = []
 
 
@@ -236,9 +266,13 @@ def redirect_target(current: str, location: str) -> str:
 
 
 @asynccontextmanager
-async def _open(client: Any, url: str, reach: Reach) -> AsyncIterator[Any]:
-    """A streamed GET of URL through a connection to an address REACH allows, resolved once
-    and checked (the Host header and TLS name stay the URL's own); each address in turn."""
+async def _open(
+    client: Any, url: str, reach: Reach, method: str = "GET", body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> AsyncIterator[Any]:  # fmt: skip
+    """A streamed request (GET, or METHOD with BODY) to URL through a connection to an
+    address REACH allows, resolved once and checked (the Host header and TLS name stay the
+    URL's own); each address in turn."""
     import asyncio
 
     import httpx
@@ -253,9 +287,10 @@ async def _open(client: Any, url: str, reach: Reach) -> AsyncIterator[Any]:
     for index, address in enumerate(addresses):
         target = parsed.copy_with(host=address, username=None, password=None)
         request = client.build_request(
-            "GET",
+            method,
             target,
-            headers={"Host": host_header},
+            headers={**(headers or {}), "Host": host_header},
+            content=body,
             extensions={"sni_hostname": parsed.host},
         )
         try:
