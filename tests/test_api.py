@@ -37,8 +37,8 @@ def story(title: str, paragraphs: int = 3, extra: str = "") -> str:
 class Service:
     """A running `narrate api FOLDER` and what it needs: tokens, a Ghost secret."""
 
-    def __init__(self, tmp_path: Path, folder: Path, **env: str) -> None:
-        self.tmp_path, self.folder, self.env = tmp_path, folder, env
+    def __init__(self, tmp_path: Path, folder: Path, *args: str, **env: str) -> None:
+        self.tmp_path, self.folder, self.args, self.env = tmp_path, folder, args, env
         self.tokens = {
             name: run(tmp_path, "api", "token", "add", str(folder), name, *scopes).stdout.strip()
             for name, scopes in [
@@ -68,10 +68,11 @@ class Service:
                 "1",
                 "--max-body",
                 "1048576",
+                *self.args,
             ],
             env=narrate_env(self.tmp_path, **self.env),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=(self.tmp_path / "service.log").open("a"),  # a pipe nobody reads would fill
             text=True,
         )
         deadline = time.monotonic() + 60
@@ -81,7 +82,7 @@ class Service:
                     return
             except httpx.HTTPError:
                 pass
-            assert self.process.poll() is None, self.process.stderr.read()  # type: ignore[union-attr]
+            assert self.process.poll() is None, (self.tmp_path / "service.log").read_text()
             time.sleep(0.05)
         raise AssertionError("the service did not start")
 
@@ -387,3 +388,32 @@ def test_callbacks_are_signed_retried_and_never_internal(tmp_path, server):
         assert refused.status_code == 422 and "internal address" in refused.json()["detail"]
     finally:
         public.stop(signal.SIGKILL)
+
+
+def test_polling_brings_in_what_a_site_without_hooks_publishes(tmp_path, server):
+    from tests.conftest import Route
+    from tests.test_faults import article_html, rss
+
+    server.routes["/one"] = Route(body=article_html("First story"))
+    server.routes["/two"] = Route(body=article_html("Second story"))
+    server.routes["/rss"] = Route(
+        body=rss([("First story", server.url("/one"))]), content_type="application/rss+xml"
+    )
+    folder = make_feed(tmp_path, allow_private_addresses=True)
+    assert run(tmp_path, "feed", "add", str(folder), server.url("/rss")).returncode == 0
+    server.routes["/rss"] = Route(
+        body=rss([("First story", server.url("/one")), ("Second story", server.url("/two"))]),
+        content_type="application/rss+xml",
+    )
+    bad = run(tmp_path, "api", str(folder), "--poll", "soon", "--port", str(free_port()))
+    assert bad.returncode == 2 and "--poll" in bad.stderr
+    poller = Service(tmp_path, folder, "--poll", "1s")
+    try:
+        feed = folder / "public" / "feed.xml"
+        deadline = time.monotonic() + 60
+        while "Second story" not in feed.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the poll never brought the second story in"
+            time.sleep(0.1)
+        assert feed.read_text(encoding="utf-8").count("<item>") == 2
+    finally:
+        poller.stop(signal.SIGKILL)

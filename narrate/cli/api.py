@@ -50,14 +50,25 @@ FOLDER = click.argument("folder", type=click.Path(exists=True, file_okay=False, 
     "--queue", type=click.IntRange(1, 10**6), default=1000, show_default=True,
     help="Jobs that may wait (429 past it).",
 )  # fmt: skip
+@click.option(
+    "--poll",
+    metavar="EVERY",
+    help='Re-read the feed\'s sources (RSS, OPML, URL lists) this often, like "10m", for sites '
+    "without webhooks (default: feed.toml's poll, else never).",
+)
 @click.pass_context
 def api_serve(ctx: click.Context, folder: Path, host: str, port: int, **params: Any) -> None:
     """Run the service for the feed in FOLDER until Ctrl-C or SIGTERM."""
     from ..feed.api import ApiOptions, require_server, serve
+    from ..feed.config import interval_seconds
 
     require_server()
+    try:
+        poll = interval_seconds(params["poll"]) if params["poll"] else 0.0
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--poll") from None
     cores = ctx.with_resource(core_budget(params["jobs"]))
-    options = ApiOptions(cores, params["max_body"], params["rate"], params["queue"])
+    options = ApiOptions(cores, params["max_body"], params["rate"], params["queue"], poll)
     click.echo(f"narrate api: serving {folder} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve(folder, host, port, options)
 

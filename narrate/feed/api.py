@@ -35,6 +35,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from ..errors import MissingExtra, NarrateError
+from .config import interval_seconds
 from .jobs import SCOPES, STATUSES, Job, JobStore, QueueFull, Token
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class ApiOptions:
     max_body: int = 2 * 1024 * 1024
     rate: int = 120
     queue: int = 1000
+    poll: float = 0.0  # seconds between re-readings of the feed's sources (0: feed.toml's)
 
 
 def require_server() -> None:
@@ -123,6 +125,7 @@ class Service:
         self.work = threading.Lock()  # one narration, or one deletion, at a time
         self.worker: threading.Thread | None = None
         self.courier: threading.Thread | None = None
+        self.poller: threading.Thread | None = None
         self.post_wake = threading.Event()
 
     # The worker.
@@ -139,12 +142,47 @@ class Service:
         self.worker.start()
         self.courier = threading.Thread(target=self.deliver, name="narrate-api-post", daemon=True)
         self.courier.start()
+        interval = self.options.poll or (
+            interval_seconds(self.config.poll) if self.config.poll else 0.0
+        )
+        if interval:
+            self.poller = threading.Thread(
+                target=self.poll, args=(interval,), name="narrate-api-poll", daemon=True
+            )
+            self.poller.start()
+
+    def poll(self, interval: float) -> None:
+        """Re-read the feed's remembered sources (RSS, OPML, URL lists) every INTERVAL
+        seconds, as `feed update` does, between the queue's jobs: for sites without hooks."""
+        from .batch import add_locked
+        from .config import LIBRARY_NAME
+        from .library import Library
+
+        while not self.stop.wait(interval):
+            library = Library(self.folder / LIBRARY_NAME)
+            try:
+                sources = [source for source, _kind in library.sources()]
+            finally:
+                library.close()
+            if not sources:
+                continue
+            try:
+                with self.work:
+                    outcomes = add_locked(
+                        self.folder, self.config, sources, remember=False, jobs=self.options.cores
+                    )
+            except Exception:  # the next round tries again
+                log.exception("polling the feed's sources failed")
+                continue
+            fresh = [o for o in outcomes if o.status in ("new", "updated")]
+            if fresh:
+                log.warning("polling: %d new or updated episode(s)", len(fresh))
 
     def close(self) -> None:
         self.stop.set()
         self.wake.set()
         self.post_wake.set()
-        for thread in (self.worker, self.courier):
+        for thread in (self.worker, self.courier, self.poller):
             if thread is not None:
                 thread.join(timeout=60)
         self.store.close()

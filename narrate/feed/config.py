@@ -66,6 +66,7 @@ class FeedConfig(BaseModel):
     # Let feeds, OPML files and pages lead to internal addresses (an intranet's feed; tests).
     allow_private_addresses: bool = False
     cluster: str = ""  # a Dask scheduler's address to run batches on; empty: this machine
+    poll: str = ""  # narrate api re-reads the feed's sources this often ("10m"); empty: never
     narration: Settings = Field(default_factory=Settings)
 
     @property
@@ -142,6 +143,11 @@ class FeedConfig(BaseModel):
                 f"cluster must be a Dask scheduler address like tcp://host:8786, not "
                 f"{self.cluster!r}"
             )
+        if self.poll:
+            try:
+                interval_seconds(self.poll)
+            except ValueError as exc:
+                raise FeedError(f"poll {exc}") from None
         if self.narration.format not in (None, *FEED_FORMATS):
             raise FeedError(
                 f"format must be {', '.join(FEED_FORMATS)} for a feed's episodes, not "
@@ -161,6 +167,17 @@ class FeedConfig(BaseModel):
         changed = self.model_copy(update={"narration": narration, "cluster": cluster})
         changed.check()
         return changed
+
+
+def interval_seconds(text: str) -> float:
+    """ "90s", "10m", "1h" or a number of seconds → seconds (1 s to a day); ValueError."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if not match:
+        raise ValueError(f'must be like "10m", "90s" or "1h", not {text!r}')
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    if not 1 <= seconds <= 86400:
+        raise ValueError(f"must be 1 second to a day, not {text!r}")
+    return seconds
 
 
 def load_config(folder: Path) -> FeedConfig:
