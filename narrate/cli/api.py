@@ -51,6 +51,12 @@ FOLDER = click.argument("folder", type=click.Path(exists=True, file_okay=False, 
     help="Jobs that may wait (429 past it).",
 )  # fmt: skip
 @click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Narrate on the Dask scheduler at ADDRESS (needs narrate[cluster]); default: "
+    "feed.toml's cluster, else this machine.",
+)
+@click.option(
     "--poll",
     metavar="EVERY",
     help='Re-read the feed\'s sources (RSS, OPML, URL lists) this often, like "10m", for sites '
@@ -68,7 +74,9 @@ def api_serve(ctx: click.Context, folder: Path, host: str, port: int, **params: 
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--poll") from None
     cores = ctx.with_resource(core_budget(params["jobs"]))
-    options = ApiOptions(cores, params["max_body"], params["rate"], params["queue"], poll)
+    options = ApiOptions(
+        cores, params["max_body"], params["rate"], params["queue"], poll, params["cluster"]
+    )
     click.echo(f"narrate api: serving {folder} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve(folder, host, port, options)
 

@@ -218,8 +218,12 @@ def add_locked(
     remember: bool = True,
     jobs: int = 1,
     use_cache: bool = True,
+    given: dict[str, Page] | None = None,
+    untrusted: bool = False,
 ) -> list[Outcome]:
-    """add_sources, with the folder's lock held."""
+    """add_sources, with the folder's lock held. GIVEN: articles already in hand, by the
+    source name they go under (posted to the API), narrated without a fetch. UNTRUSTED: the
+    sources came as content (over the API), so no host of theirs is trusted."""
     if config.cluster:
         from .cluster import require_distributed
 
@@ -244,9 +248,17 @@ def add_locked(
         articles: list[str] = []
         reaches: dict[str, Reach] = {}  # where each article may be fetched from
         pages: dict[str, Page] = {}  # the articles fetched already, to classify their source
+        content = Reach(private=config.allow_private_addresses)
         for source in sources:
+            if given and source in given:
+                articles.append(source)
+                reaches[source] = content
+                pages[source] = given[source]
+                continue
             try:
-                expanded = expand(source, config.allow_private_addresses)
+                expanded = expand(
+                    source, config.allow_private_addresses, content if untrusted else None
+                )
             except NarrateError as exc:
                 outcomes.append(Outcome(source, "failed", error=str(exc)))
                 continue

@@ -57,12 +57,13 @@ class Expanded:
         return self.kind in ("list", "opml", "feed")
 
 
-def expand(source: str, private: bool = False) -> Expanded:
+def expand(source: str, private: bool = False, reach: Reach | None = None) -> Expanded:
     """Classify SOURCE, as the user gave it, and list the articles it stands for: web
     addresses, and local files only where the user named them (or listed them in a URL list).
-    PRIVATE: any internal address may be reached (allow_private_addresses)."""
+    PRIVATE: any internal address may be reached (allow_private_addresses). REACH: where a
+    URL that came as content (over the API) may go; default: the user typed it."""
     if is_url(source):
-        return expand_url(source, Reach.typed(source, private=private))
+        return expand_url(source, reach or Reach.typed(source, private=private))
     if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE) and not Path(source).exists():
         raise SourceError(f"cannot read {source}: only http and https URLs are supported")
     path = Path(source).expanduser().resolve()
