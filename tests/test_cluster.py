@@ -524,3 +524,22 @@ def test_a_feed_lexicon_reaches_every_episode_on_the_cluster(cluster, tmp_path):
         job = prepare_job(folder, config, source, None)
         assert "Zorro Blat" in " ".join(s.spoken for s in job.script.sentences)
         assert keys[source] == job.key  # the workers narrated the script with the alias
+
+
+def test_the_api_narrates_its_queue_on_the_cluster(cluster, tmp_path):
+    pytest.importorskip("fastapi")
+    from tests.test_api import Service, article
+    from tests.test_faults import make_feed
+
+    service = Service(tmp_path, make_feed(tmp_path), "--cluster", cluster.address)
+    try:
+        first = service.post("/episodes", article("First council story")).json()
+        second = service.post(
+            "/episodes", {**article("Second council story"), "url": "https://example.org/two"}
+        ).json()
+        for job in (first, second):
+            assert service.wait_for(job["id"])["status"] == "done"
+        feed = (service.folder / "public" / "feed.xml").read_text(encoding="utf-8")
+        assert feed.count("<item>") == 2
+    finally:
+        service.stop()
