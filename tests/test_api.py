@@ -289,7 +289,8 @@ def test_200_concurrent_requests_lose_nothing_and_double_nothing(service):
 def test_a_killed_service_finishes_the_job_once_on_restart(service):
     long_story = {**article("A long council story"), "html": story("A long council story", 40)}
     job_id = service.post("/episodes", long_story).json()["id"]
-    service.wait_for(job_id, status="running")
+    running = service.wait_for(job_id, status="running")
+    assert running["progress"]["batch"] == 1
     staging = service.folder / ".staging"
     deadline = time.monotonic() + 60
     while not (staging.is_dir() and any(staging.iterdir())) and time.monotonic() < deadline:

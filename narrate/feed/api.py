@@ -127,6 +127,7 @@ class Service:
         self.worker: threading.Thread | None = None
         self.courier: threading.Thread | None = None
         self.poller: threading.Thread | None = None
+        self.batch: dict[str, Any] = {"jobs": [], "done": 0, "sentences": 0}  # what runs now
         self.post_wake = threading.Event()
 
     # The worker.
@@ -267,6 +268,14 @@ class Service:
             if "html" in request:
                 given[source] = Page(article_document(request), "html", request.get("url"), source)
             sources[job.id] = source
+        self.batch = {"jobs": [job.id for job in jobs], "done": 0, "sentences": 0}
+
+        def articles_done(done: int, _total: int) -> None:
+            self.batch["done"] = done
+
+        def sentence_spoken(count: int) -> None:
+            self.batch["sentences"] += count
+
         outcomes = add_locked(
             self.folder,
             self.config,
@@ -275,6 +284,8 @@ class Service:
             jobs=self.options.cores,
             given=given,
             untrusted=True,  # what a CMS sends is content: no host of it is trusted
+            article_progress=articles_done,
+            sentence_progress=sentence_spoken,
         )
         by_source = {outcome.source: outcome for outcome in outcomes}
         library = Library(self.folder / LIBRARY_NAME)
@@ -308,6 +319,21 @@ class Service:
             self.post_wake.set()
 
     # What the endpoints need.
+
+    def progress(self, job: Job) -> dict[str, Any]:
+        """How far JOB is: jobs ahead of it in the queue; or, running, how much of its batch
+        is done (articles finished, sentences spoken)."""
+        if job.status == "queued":
+            ahead = [j for j in self.store.jobs("queued", limit=1000) if j.created < job.created]
+            return {"ahead": len(ahead)}
+        batch = self.batch
+        if job.status == "running" and job.id in batch["jobs"]:
+            return {
+                "batch": len(batch["jobs"]),
+                "articles_done": batch["done"],
+                "sentences_spoken": batch["sentences"],
+            }
+        return {}
 
     def episode(self, job: Job) -> dict[str, Any] | None:
         """The published episode of JOB: its audio, page, player manifest and embed snippet."""
@@ -597,7 +623,7 @@ def make_app(folder: Path, options: ApiOptions | None = None) -> Any:
         job = service.store.get(job_id)
         if job is None:
             raise error(404, f"no episode job {job_id!r}")
-        return {**job.public(), "episode": service.episode(job)}
+        return {**job.public(), "progress": service.progress(job), "episode": service.episode(job)}
 
     @app.delete("/episodes/{job_id}", status_code=204)
     def delete(job_id: str, _token: CanDelete) -> None:
