@@ -79,6 +79,7 @@ class Article:
     image: str | None = None
     url: str | None = None
     blocks: list[Block] = field(default_factory=list)
+    lang_reason: str = ""  # why this language: declared, detected, or both (--debug, --changes)
 
     @property
     def word_count(self) -> int:

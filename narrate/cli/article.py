@@ -220,6 +220,8 @@ def script(source: str, no_intro: bool, changes: bool, **params: Any) -> None:
         click.echo(rendered, nl=False)
         return
     options = settings.speech_options(engine)
+    why = "given with --lang" if settings.lang else article.lang_reason
+    click.echo(f"language {script_language(article, settings.lang)}: {why}", err=True)
     placed = list_changes(article, intro=not no_intro, options=options)
     for item in placed:
         click.echo(f"{item.block}:{item.offset}\t{item.change.written} → {item.change.spoken}")

@@ -156,7 +156,7 @@ def build_script(
     blocks: list[ScriptBlock] = []
     for kind, text in block_texts(article, intro, outro, note):
         sentences = []
-        for written in split_sentences(text):
+        for written in split_sentences(text, language):
             spoken, words, other_spoken, other_words = normalize_alternatives(
                 written, language, **options.normalize_args()
             )
@@ -199,7 +199,7 @@ def list_changes(
     first = 0 if intro else 1
     for number, (_kind, text) in enumerate(block_texts(article, intro, outro), start=first):
         cursor = 0
-        for sentence in split_sentences(text):
+        for sentence in split_sentences(text, language):
             start = text.find(sentence, cursor)
             start = cursor if start < 0 else start
             cursor = start + len(sentence)
