@@ -166,6 +166,37 @@ def first_sentence(blocks: list[Block]) -> str:
     return match.group(1) if match else text[:120]
 
 
+STOPWORDS = {
+    "en": {"the", "and", "of", "to", "in", "is", "that", "with", "for", "was", "on", "said"},
+    "de": {"der", "die", "und", "das", "ist", "nicht", "mit", "von", "den", "sich", "auf"},
+    "fr": {"le", "la", "les", "et", "des", "est", "une", "dans", "pour", "qui", "pas", "du"},
+    "es": {"el", "la", "los", "las", "que", "y", "en", "del", "por", "una", "para", "con"},
+    "it": {"il", "di", "che", "e", "la", "per", "una", "sono", "della", "non", "con", "gli"},
+    "pt": {"o", "de", "que", "e", "do", "da", "em", "um", "para", "não", "uma", "os"},
+    "nl": {"de", "het", "een", "en", "van", "is", "dat", "niet", "op", "met", "zijn", "voor"},
+    "uk": {"і", "в", "на", "що", "не", "з", "до", "як", "це", "та", "у", "за"},
+    "ru": {"и", "в", "на", "что", "не", "с", "по", "как", "это", "он", "к", "из"},
+    "pl": {"i", "w", "na", "że", "nie", "z", "się", "do", "jest", "to", "o", "jak"},
+}
+
+
+def stopword_vote(text: str) -> tuple[str | None, int, int]:
+    """(language, its score, the runner-up's) by a cheap vote of common words, read from
+    TEXT's first 400 words: most pages settle here without loading the detector's model."""
+    words = re.findall(r"\w+", text.lower())[:400]
+    scores = sorted(
+        ((sum(w in stop for w in words), lang) for lang, stop in STOPWORDS.items()), reverse=True
+    )
+    (best, lang), (second, _other) = scores[0], scores[1]
+    return (lang if best else None), best, second
+
+
+def clear_vote(text: str) -> str | None:
+    """The language the vote names beyond doubt (many of its words, few of any other's)."""
+    lang, best, second = stopword_vote(text)
+    return lang if lang is not None and best >= 6 and best >= 3 * max(1, second) else None
+
+
 DETECT_MIN_CHARS = 20  # shorter text says too little about its language
 SURE = 0.90  # detection this sure overrides a page's declared language
 LIKELY = 0.50  # detection this sure names the language of a page that declares none
@@ -194,7 +225,13 @@ def guess_language(text: str) -> str | None:
 
 def choose_language(declared: str | None, sample: str) -> tuple[str, str]:
     """(language, why): the page's DECLARED language when its text agrees or detection is
-    unsure, else what the text reads as; English when nothing tells."""
+    unsure, else what the text reads as; English when nothing tells. A vote of common words
+    settles the clear cases; the detector's model is loaded only for the others."""
+    vote = clear_vote(sample)
+    if vote is not None and (declared is None or vote == declared):
+        if declared:
+            return declared, f"declared by the page ({declared}), and the text agrees"
+        return vote, f"no language declared; the text reads as {vote}"
     found = detect_language(sample)
     if declared:
         if found is None or found[0] == declared:
