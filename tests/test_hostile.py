@@ -418,7 +418,9 @@ def test_a_truncated_episode_is_narrated_again_when_its_source_is_added(
     added = run(tmp_path, "feed", "add", str(published), server.url("/one"), server.url("/two"))
     assert added.returncode == 0, added.stderr
     assert "1 updated" in added.stderr or "1 new" in added.stderr, added.stderr
-    assert path.stat().st_size == whole
+    # Whole again: as long as before, give or take a frame or two (espeak-ng's timing varies a
+    # little with what its process spoke before; the clips come from the cache or not).
+    assert abs(path.stat().st_size - whole) < whole * 0.01, (path.stat().st_size, whole)
     assert_feed_whole(published)
 
 
