@@ -89,3 +89,28 @@ def test_a_german_date_reaches_the_normaliser_whole(tmp_path):
         assert "Am ersten März zweitausendvierundzwanzig kam er" in result.output
         assert "Am vierzehnten November tagte die dritte Sitzung" in result.output
         assert "eins." not in result.output
+
+
+def _languages_bench():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "languages_bench.py"
+    spec = importlib.util.spec_from_file_location("languages_bench", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["languages_bench"] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["with --lang", "detected"])
+@pytest.mark.parametrize("lang", ["de", "fr", "es", "uk"])
+def test_news_sentences_read_as_a_newsreader_of_that_language_reads_them(lang, given):
+    """At least 40 news sentences per language (dates, ordinals, cardinals, decimals, money,
+    measures, times; de/fr/es built from NeMo's test cases), through `narrate script`."""
+    bench = _languages_bench()
+    score = bench.score(lang, given)
+    assert score.total >= 40
+    assert score.share >= 0.9, "\n".join(f"{w} → {s}" for w, s, _ in score.misses)
