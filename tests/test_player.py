@@ -151,7 +151,7 @@ def test_public_folder_holds_everything_published_and_nothing_else(feed_folder, 
 
 def test_player_script_is_small_and_self_contained():
     script = (STATIC / "player.js").read_text(encoding="utf-8")
-    assert len(script.encode()) < 15_000
+    assert len(script.encode()) < 20_000  # its English words included (about 6 kB gzipped)
     assert "http://" not in script and "https://HOST" in script  # no CDN, only the example
     assert "import " not in script and "require(" not in script
 
@@ -756,3 +756,76 @@ def test_screenshots(servers, browser, records, tmp_path):
     for target in written:
         assert target.stat().st_size > 5000
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- a feed in another language -------------------------------------------------------------
+
+GERMAN_STORY = """Stadtrat beschließt den Haushalt
+
+Der Stadtrat hat am 14. November 2023 den Haushalt mit 2,5 Millionen Euro beschlossen.
+
+Die Opposition kritisierte den Plan scharf. Die Sitzung endete um 23:15 Uhr.
+"""
+
+
+@pytest.fixture(scope="module")
+def german_feed(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("deutsch")
+    story = base / "haushalt.txt"
+    story.write_text(GERMAN_STORY, encoding="utf-8")
+    folder = base / "feed"
+    config = FeedConfig(
+        title="Rathaus aktuell",
+        author="Lokalredaktion",
+        email="redaktion@example.com",
+        base_url="https://example.org/rathaus/",
+        language="de",
+    )
+    init_feed(folder, config, cover_image(base / "cover.png"))
+    assert [o.status for o in add_sources(folder, [str(story)])] == ["new"]
+    return folder
+
+
+def test_a_german_feed_says_and_shows_its_own_words_in_german(german_feed):
+    public = german_feed / "public"
+    transcript = json.loads(next(public.glob("episodes/*.transcript.json")).read_text("utf-8"))
+    outro = " ".join(s["body"] for s in transcript["segments"] if s.get("part") == "outro")
+    assert "Diese Audiofassung wurde mit künstlicher Intelligenz" in outro
+    chapters = json.loads(next(public.glob("episodes/*.chapters.json")).read_text("utf-8"))
+    titles = [c["title"] for c in chapters["chapters"]]
+    assert titles[0] == "Einleitung" and titles[-1] == "Über diese Aufnahme"
+    manifest = json.loads(next(public.glob("player/*.json")).read_text("utf-8"))
+    assert manifest["label"] == "Artikel anhören" and manifest["labels"]["play"] == "Abspielen"
+    index = lxml_html.fromstring((public / "index.html").read_bytes())
+    assert index.get("lang") == "de"
+    assert index.xpath("string(//h2[@id='subscribe-title'])") == "Abonnieren"
+    assert "1 Folge" in index.xpath("string(//p[@class='note'])")
+    page = next(public.glob("episodes/*.html")).read_text("utf-8")
+    assert "Originalartikel lesen" not in page  # a file has no original to link to
+    assert "Audio herunterladen" in page and "Untertitel (WebVTT)" in page
+    assert re.search(r"Vertont <time[^>]*>\d+\. \w+ \d{4}</time>", page)
+
+
+@needs_browser
+def test_the_player_of_a_german_feed_speaks_german(german_feed, browser):
+    proc, feed_base, _ = start_serve(german_feed, "-q", preview=True)
+    try:
+        page = browser.new_page()
+        page.goto(feed_base + "index.html")
+        wait_ready(page)
+        assert shadow(page, "root.querySelector('.play').getAttribute('aria-label')") == (
+            "Abspielen: Artikel anhören"
+        )
+        assert shadow(page, "root.querySelector('.back').getAttribute('aria-label')") == (
+            "15 Sekunden zurück"
+        )
+        assert shadow(page, "root.querySelector('label.speed').textContent").startswith("Tempo")
+        assert shadow(page, "root.querySelector('.duration').textContent").endswith("Min.")
+        assert shadow(page, "root.querySelector('.show-transcript').textContent") == "Transkript"
+        position = shadow(page, "root.querySelector('.seek').getAttribute('aria-valuetext')")
+        assert "Minute" in position and " von " in position
+        if AXE.exists():
+            assert axe_violations(page) == []
+        page.close()
+    finally:
+        stop(proc)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import current_umask, staging_folder
+from ..languages import words_for
 from ..model import Clip, Script
 from ..read.reach import Reach
 from ..stopping import check as check_stop
@@ -37,6 +38,7 @@ from .stream import StreamEncoder, default_memory
 from .tags import EpisodeTags, write_tags
 from .timeline import LEAD_IN_S, TAIL_S, Chapter, Cue, Timeline, pause_after
 
+# The chapter names in English; other languages' are in narrate/languages/CODE.toml.
 INTRO_CHAPTER = "Introduction"
 OUTRO_CHAPTER = "About this audio"
 MUSIC_LEAD_S = 3.0
@@ -98,15 +100,16 @@ def lay_out(
 ) -> None:
     """Put every sentence's clip on the timeline with its pauses; open a chapter per heading."""
     clip_iter = iter(clips)
+    chapter_names = words_for(script.lang).section("chapters")
     timeline.silence(lead)
     body_started = False
     for index, block in enumerate(script.blocks):
         next_kind = script.blocks[index + 1].kind if index + 1 < len(script.blocks) else None
         if block.kind == "intro":
-            timeline.chapter(INTRO_CHAPTER, at=0.0)
+            timeline.chapter(chapter_names["intro"], at=0.0)
         elif block.kind == "outro":
             timeline.mark("outro_start")
-            timeline.chapter(OUTRO_CHAPTER)
+            timeline.chapter(chapter_names["outro"])
         elif block.kind == "heading":
             timeline.chapter(" ".join(s.written for s in block.sentences))
             body_started = True

@@ -19,10 +19,12 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..languages import words_for
 from .config import FeedConfig
 from .library import EpisodeRecord
 from .rss import episode_stem
 
+# In English; the feed's language has its own in narrate/languages/CODE.toml ([player]).
 PLAYER_LABEL = "Listen to this article"
 PLAYER_DISCLOSURE = "This audio is created with AI assistance"
 MANIFEST_VERSION = 1
@@ -70,6 +72,7 @@ def manifest(config: FeedConfig, record: EpisodeRecord, episodes: Path) -> dict[
     """The player's manifest of one episode (URLs relative to public/player/)."""
     stem = episode_stem(record)
     base = "../episodes/"
+    words = words_for(config.language)
     document: dict[str, Any] = {
         "version": MANIFEST_VERSION,
         "title": record.title,
@@ -87,8 +90,9 @@ def manifest(config: FeedConfig, record: EpisodeRecord, episodes: Path) -> dict[
         "page": base + f"{stem}.html",
         "article": record.url or "",
         "podcast": {"title": config.title, "feed": "../feed.xml"},
-        "label": PLAYER_LABEL,
-        "disclosure": PLAYER_DISCLOSURE,
+        "label": words.say("player", "listen"),
+        "disclosure": words.say("player", "disclosure"),
+        "labels": words.section("player"),
     }
     return document
 
@@ -100,7 +104,7 @@ def snippet(config: FeedConfig, record: EpisodeRecord, base_url: str | None = No
     manifest_url = html.escape(f"{base}player/{manifest_name(record)}", quote=True)
     page_url = html.escape(f"{base}episodes/{episode_stem(record)}.html", quote=True)
     script_url = html.escape(f"{base}player/player.js", quote=True)
-    label = f"{PLAYER_LABEL} ({clock(record.duration)})"
+    label = f"{words_for(config.language).say('player', 'listen')} ({clock(record.duration)})"
     return (
         f'<div data-narrate-player="{manifest_url}"><a href="{page_url}">{html.escape(label)}</a>'
         f'</div>\n<script src="{script_url}" async></script>'

@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..languages import words_for
 from .config import FeedConfig
-from .embed import PLAYER_DISCLOSURE, PLAYER_LABEL, clock, minutes_label, oembed_name
+from .embed import clock, minutes_label, oembed_name
 from .library import EpisodeRecord
 from .rss import episode_stem
 
@@ -39,8 +40,9 @@ def static_file(name: str) -> bytes:
     return (STATIC / name).read_bytes()
 
 
-def shown_date(value: str | None) -> dict[str, str] | None:
-    """'2023-11-14T12:42:00+02:00' → {'iso': …, 'text': '14 November 2023'}; None if unreadable."""
+def shown_date(value: str | None, lang: str | None = "en") -> dict[str, str] | None:
+    """'2023-11-14T12:42:00+02:00' → {'iso': …, 'text': '14 November 2023'} ('14. November
+    2023' in German: the site's language, LANG); None if unreadable."""
     if not value:
         return None
     try:
@@ -50,7 +52,7 @@ def shown_date(value: str | None) -> dict[str, str] | None:
             moment = dt.datetime.fromisoformat(value[:10])
         except ValueError:
             return None
-    return {"iso": value, "text": f"{moment.day} {moment:%B %Y}"}
+    return {"iso": value, "text": words_for(lang).date(moment.date(), "site")}
 
 
 def size_text(size: int) -> str:
@@ -59,8 +61,8 @@ def size_text(size: int) -> str:
     return f"{max(1, round(size / 1000))} kB"
 
 
-def episode_view(record: EpisodeRecord) -> dict[str, Any]:
-    """What the templates show of one episode."""
+def episode_view(record: EpisodeRecord, lang: str | None = "en") -> dict[str, Any]:
+    """What the templates show of one episode, dates written as LANG (the site's) writes them."""
     return {
         "stem": episode_stem(record),
         "title": record.title,
@@ -70,11 +72,13 @@ def episode_view(record: EpisodeRecord) -> dict[str, Any]:
         "excerpt": record.excerpt or "",
         "audio": record.audio,
         "size_text": size_text(record.size),
-        "published": shown_date(record.published),
-        "narrated": shown_date(record.updated),
-        "updates": [day for day in map(shown_date, record.correction_days()) if day],
+        "published": shown_date(record.published, lang),
+        "narrated": shown_date(record.updated, lang),
+        "updates": [d for d in (shown_date(v, lang) for v in record.correction_days()) if d],
         "clock": clock(record.duration),
-        "minutes": minutes_label(record.duration),
+        "minutes": words_for(lang).say(
+            "player", "minutes_short", n=minutes_label(record.duration).split()[0]
+        ),
         "oembed_url": oembed_name(record),
         "lang": "",
     }
@@ -107,27 +111,36 @@ def transcript_parts(path: Path) -> list[dict[str, Any]]:
 
 
 def common(config: FeedConfig, root: str) -> dict[str, Any]:
+    """What every page shows, with the site's words in the feed's language (t: the [site]
+    phrases of narrate/languages/CODE.toml; phrases with {braces} are filled in by the
+    templates with `format`, the values escaped there)."""
+    words = words_for(config.language)
     return {
         "feed": config,
         "lang": config.language,
         "root": root,
-        "label": PLAYER_LABEL,
-        "disclosure": PLAYER_DISCLOSURE,
+        "label": words.say("player", "listen"),
+        "disclosure": words.say("player", "disclosure"),
         "feed_url": config.feed_url,
+        "t": words.section("site"),
+        "count": lambda key, n: words.count("site", key, n),
     }
 
 
 def index_page(config: FeedConfig, episodes: list[EpisodeRecord], episodes_dir: Path) -> str:
     template = environment().get_template("index.html.j2")
     return template.render(
-        **common(config, ""), episodes=[episode_view(record) for record in episodes]
+        **common(config, ""),
+        episodes=[episode_view(record, config.language) for record in episodes],
     )
 
 
 def episode_page(config: FeedConfig, record: EpisodeRecord, episodes_dir: Path) -> str:
     template = environment().get_template("episode.html.j2")
     parts = transcript_parts(episodes_dir / f"{episode_stem(record)}.transcript.json")
-    return template.render(**common(config, "../"), episode=episode_view(record), transcript=parts)
+    return template.render(
+        **common(config, "../"), episode=episode_view(record, config.language), transcript=parts
+    )
 
 
 __all__ = ["episode_page", "index_page", "static_file", "transcript_parts"]

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..languages import words_for
 from ..model import Article, Script, ScriptBlock, Sentence, base_language
 from .normalize import Change, Lexicon, normalize_alternatives, normalize_with_changes
 from .segment import split_sentences
@@ -31,18 +32,20 @@ class SpeechOptions:
         }
 
 
-def intro_text(article: Article) -> str:
-    """The spoken intro, as written: "<title>. By <author>, <site>. <date>."."""
+def intro_text(article: Article, lang: str | None = None) -> str:
+    """The spoken intro, as written in LANG (default: the article's):
+    "<title>. By <author>, <site>. <date>."."""
+    words = words_for(lang or article.lang)
     parts = [sentence_end(article.title)]
     byline = []
     if article.author:
-        byline.append(f"By {article.author}")
+        byline.append(words.say("speech", "by", author=article.author))
     if article.site and article.site != article.author:
         byline.append(article.site)
     if byline:
         parts.append(sentence_end(", ".join(byline)))
     if article.date:
-        parts.append(written_date(article.date) + ".")
+        parts.append(written_date(article.date, lang or article.lang) + ".")
     return " ".join(parts)
 
 
@@ -55,85 +58,60 @@ def sentence_end(text: str) -> str:
     return stripped.rstrip(" .,;:") + "."
 
 
-def outro_text(article: Article) -> str:
-    """The spoken disclosure at the end: an AI voice, and whose article it was."""
-    source = "an article"
-    if article.author:
-        source += f" by {article.author}"
-    if article.site and article.site != article.author:
-        source += f", published by {article.site}"
-    return f"This audio was generated with AI from {source}."
+def outro_text(article: Article, lang: str | None = None) -> str:
+    """The spoken disclosure at the end, in LANG (default: the article's): an AI voice, and
+    whose article it was."""
+    words = words_for(lang or article.lang)
+    author = article.author or ""
+    site = article.site if article.site and article.site != article.author else ""
+    key = "outro" + ("_author" if author else "") + ("_site" if site else "")
+    return words.say("speech", key, author=author, site=site)
 
 
-def written_date(iso: str) -> str:
-    """'2023-11-14' → 'November 14, 2023', a form every normaliser reads."""
+def written_date(iso: str, lang: str | None = "en") -> str:
+    """'2023-11-14' → 'November 14, 2023' ('14. November 2023', '14 листопада 2023 року'),
+    as LANG writes a date in a form its normaliser reads."""
     try:
         day = dt.date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-# What a listener hears where the article shows code: a listing read symbol by symbol helps
-# nobody, and silence would hide that the page has something the audio does not.
-CODE_NOTES = {
-    "en": "The article shows a code listing here.",
-    "de": "Der Artikel zeigt hier ein Code-Listing.",
-    "fr": "L'article montre ici un extrait de code.",
-    "es": "El artículo muestra aquí un listado de código.",
-    "uk": "У статті тут наведено фрагмент коду.",
-}
+    return words_for(lang).date(day)
 
 
 def block_texts(
-    article: Article, intro: bool = True, outro: bool = True, note: str | None = None
+    article: Article,
+    intro: bool = True,
+    outro: bool = True,
+    note: str | None = None,
+    lang: str | None = None,
 ) -> list[tuple[str, str]]:
-    """(kind, written text) for every block that will be spoken: intro (and NOTE after it:
-    that the article was updated), body, outro. A run of code listings is spoken as one short
-    note in the article's language (none where narrate has no note in that language)."""
-    texts = [("intro", intro_text(article) + (f" {note}" if note else ""))] if intro else []
-    note = CODE_NOTES.get(base_language(article.lang))
+    """(kind, written text) for every block that will be spoken, narrate's own words in LANG
+    (default: the article's): intro (and NOTE after it: that the article was updated), body,
+    outro. A run of code listings is spoken as one short note (what the article shows
+    there, said in the article's language)."""
+    language = lang or article.lang
+    opening = intro_text(article, language) + (f" {note}" if note else "")
+    texts = [("intro", opening)] if intro else []
+    words = words_for(language)
+    code_note = words.say("speech", "code") if words.code == base_language(language) else None
     for block in article.blocks:
         if block.kind != "code":
             texts.append((block.kind, block.text))
-        elif note and (not texts or texts[-1] != ("code", note)):
-            texts.append(("code", note))
+        elif code_note and (not texts or texts[-1] != ("code", code_note)):
+            texts.append(("code", code_note))
     if outro:
-        texts.append(("outro", outro_text(article)))
+        texts.append(("outro", outro_text(article, language)))
     return texts
-
-
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre",
-    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
-}
 
 
 def update_note(lang: str, day: dt.date) -> str | None:
     """The spoken note that opens a re-voiced episode ("This article was updated on December
-    7."), in LANG when narrate reads that language, else None. The day is written as each
-    language's normaliser reads a date, or in words where it would not (German ordinals)."""
-    base = base_language(lang)
-    if base not in MONTHS:
+    7."), in LANG when narrate has its words, else None. The day is written as each
+    language's normaliser reads a date."""
+    words = words_for(lang)
+    if words.code != base_language(lang):
         return None
-    month = MONTHS[base].split()[day.month - 1]
-    if base == "en":
-        return f"This article was updated on {month} {day.day}."
-    if base == "de":
-        from num2words import num2words
-
-        ordinal = num2words(day.day, lang="de", to="ordinal")  # "siebte"
-        return f"Dieser Artikel wurde am {ordinal}n {month} aktualisiert."
-    if base == "fr":
-        number = "1er" if day.day == 1 else str(day.day)
-        return f"Cet article a été mis à jour le {number} {month}."
-    if base == "es":
-        return f"Este artículo se actualizó el {day.day} de {month}."
-    return f"Цю статтю оновлено {day.day} {month}."
+    return words.say("speech", "updated", day=words.date(day, year=False))
 
 
 def script_language(article: Article, lang: str | None = None) -> str:
@@ -154,7 +132,7 @@ def build_script(
     options = options or SpeechOptions()
     language = script_language(article, lang or options.lang)
     blocks: list[ScriptBlock] = []
-    for kind, text in block_texts(article, intro, outro, note):
+    for kind, text in block_texts(article, intro, outro, note, language):
         sentences = []
         for written in split_sentences(text, language):
             spoken, words, other_spoken, other_words = normalize_alternatives(
@@ -197,7 +175,8 @@ def list_changes(
     language = lang or options.lang or article.lang or "en"
     placed = []
     first = 0 if intro else 1
-    for number, (_kind, text) in enumerate(block_texts(article, intro, outro), start=first):
+    blocks = block_texts(article, intro, outro, lang=language)
+    for number, (_kind, text) in enumerate(blocks, start=first):
         cursor = 0
         for sentence in split_sentences(text, language):
             start = text.find(sentence, cursor)

@@ -65,6 +65,31 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
   .np *, .np { transition: none !important; animation: none !important;
     scroll-behavior: auto !important; }
 }`;
+  /* The player's words: the manifest's `labels` (narrate/languages/CODE.toml, [player]), these
+   * English ones where it has none. Plural forms by Intl.PluralRules category. */
+  const ENGLISH = {
+    listen: 'Listen to this article', disclosure: 'This audio is created with AI assistance',
+    play: 'Play', pause: 'Pause', position: 'Position', of: '{elapsed} of {total}',
+    back: 'Back {seconds} seconds', forward: 'Forward {seconds} seconds', speed: 'Speed',
+    chapters: 'Chapters', chapter: 'Chapter: {title}, at {time}', transcript: 'Transcript',
+    loading: 'Loading the audio…', load_failed: 'The audio of this article cannot be loaded.',
+    transcript_loading: 'Loading the transcript…', transcript_failed: 'The transcript cannot be loaded.',
+    play_failed: 'The audio cannot be played here.', minutes_short: '{n} min',
+    minute: { one: 'minute', other: 'minutes' }, second: { one: 'second', other: 'seconds' },
+  };
+  const wordsOf = (manifest) => {
+    const own = manifest && typeof manifest.labels === 'object' && manifest.labels ? manifest.labels : {};
+    let rules = null;
+    try { rules = new Intl.PluralRules(String((manifest && manifest.lang) || 'en')); } catch (error) { rules = new Intl.PluralRules('en'); }
+    const raw = (key) => (Object.prototype.hasOwnProperty.call(own, key) ? own[key] : ENGLISH[key]);
+    const say = (key, values = {}) => String(typeof raw(key) === 'string' ? raw(key) : ENGLISH[key])
+      .replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+    const count = (key, n) => {
+      const forms = raw(key) && typeof raw(key) === 'object' ? raw(key) : ENGLISH[key];
+      return String(forms[rules.select(n)] || forms.other || ENGLISH[key].other);
+    };
+    return { say, count };
+  };
   const PLAY = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M8 5v14l11-7z"/></svg>';
   const PAUSE = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 5h4v14H6zm8 0h4v14h-4z"/></svg>';
 
@@ -75,11 +100,11 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
     const ss = String(s).padStart(2, '0');
     return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
   };
-  const minutes = (seconds) => `${Math.max(1, Math.ceil(Math.round(seconds || 0) / 60))} min`;
-  const spoken = (seconds) => {
+  const minutes = (seconds, words) => words.say('minutes_short', { n: Math.max(1, Math.ceil(Math.round(seconds || 0) / 60)) });
+  const spoken = (seconds, words) => {
     const total = Math.max(0, Math.round(seconds || 0));
     const m = Math.floor(total / 60), s = total % 60;
-    return `${m} minute${m === 1 ? '' : 's'} ${s} second${s === 1 ? '' : 's'}`;
+    return `${m} ${words.count('minute', m)} ${s} ${words.count('second', s)}`;
   };
   const make = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
@@ -103,14 +128,15 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
     try { manifestUrl = new URL(source, document.baseURI); } catch (error) { return; }
     const root = host.attachShadow({ mode: 'open' });
     const style = make('style', { text: CSS });
-    const box = make('div', { class: 'np', role: 'region', 'aria-label': 'Listen to this article', 'aria-busy': 'true' },
-      make('p', { class: 'status', text: 'Loading the audio…' }));
+    const page = wordsOf({ lang: host.closest('[lang]') ? host.closest('[lang]').getAttribute('lang') : 'en' });
+    const box = make('div', { class: 'np', role: 'region', 'aria-label': page.say('listen'), 'aria-busy': 'true' },
+      make('p', { class: 'status', text: page.say('loading') }));
     root.append(style, box);
     fetch(manifestUrl, { credentials: 'omit' })
       .then((response) => { if (!response.ok) throw new Error(`HTTP ${response.status}`); return response.json(); })
       .then((manifest) => build(root, box, manifest, manifestUrl))
       .catch(() => {
-        box.replaceChildren(make('p', { class: 'status', text: 'The audio of this article cannot be loaded.' }), make('slot'));
+        box.replaceChildren(make('p', { class: 'status', text: page.say('load_failed') }), make('slot'));
         box.removeAttribute('aria-busy');
       });
   }
@@ -120,25 +146,27 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
     const url = (value) => (value ? new URL(value, base).href : '');
     const duration = Number(manifest.duration) || 0;
     const title = String(manifest.title || '');
-    const label = String(manifest.label || 'Listen to this article');
+    const words = wordsOf(manifest);
+    const label = String(manifest.label || words.say('listen'));
+    const spokenAt = (t, length) => words.say('of', { elapsed: spoken(t, words), total: spoken(length, words) });
     const audio = make('audio', { preload: 'metadata', src: url(manifest.audio && manifest.audio.url) });
-    const play = make('button', { type: 'button', class: 'play', 'aria-label': `Play: ${label}`, html: PLAY });
+    const play = make('button', { type: 'button', class: 'play', 'aria-label': `${words.say('play')}: ${label}`, html: PLAY });
     const elapsed = make('span', { class: 'elapsed', text: clock(0) });
     const total = make('span', { class: 'total', text: clock(duration) });
     const seek = make('input', {
       type: 'range', class: 'seek', min: '0', max: String(Math.max(1, Math.round(duration))), step: '1',
-      value: '0', 'aria-label': 'Position', 'aria-valuetext': `${spoken(0)} of ${spoken(duration)}`,
+      value: '0', 'aria-label': words.say('position'), 'aria-valuetext': spokenAt(0, duration),
     });
-    const back = make('button', { type: 'button', class: 'back', 'aria-label': `Back ${SKIP} seconds`, text: `−${SKIP}s` });
-    const ahead = make('button', { type: 'button', class: 'ahead', 'aria-label': `Forward ${SKIP} seconds`, text: `+${SKIP}s` });
+    const back = make('button', { type: 'button', class: 'back', 'aria-label': words.say('back', { seconds: SKIP }), text: `−${SKIP}s` });
+    const ahead = make('button', { type: 'button', class: 'ahead', 'aria-label': words.say('forward', { seconds: SKIP }), text: `+${SKIP}s` });
     const speed = make('select', { class: 'rate', id: `${id}-speed` });
     for (const rate of SPEEDS) speed.append(make('option', { value: String(rate), text: `${rate}×` }));
     speed.value = '1';
     const controls = make('div', { class: 'controls' }, back, ahead,
-      make('label', { class: 'speed', for: `${id}-speed` }, 'Speed', speed));
+      make('label', { class: 'speed', for: `${id}-speed` }, words.say('speed'), speed));
     const head = make('div', { class: 'head' },
       make('p', { class: 'label', text: label }),
-      make('p', { class: 'meta' }, make('span', { class: 'duration', text: minutes(duration) })));
+      make('p', { class: 'meta' }, make('span', { class: 'duration', text: minutes(duration, words) })));
     box.replaceChildren(make('div', { class: 'top' }, play, head), seek,
       make('div', { class: 'times', 'aria-hidden': 'true' }, elapsed, total), controls);
     box.setAttribute('aria-label', title ? `${label}: ${title}` : label);
@@ -151,18 +179,18 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       for (const chapter of chapters) {
         const button = make('button', { type: 'button', 'data-start': String(chapter.start) },
           make('span', { class: 'at', text: clock(chapter.start) }), make('span', { text: String(chapter.title) }));
-        button.setAttribute('aria-label', `Chapter: ${chapter.title}, at ${spoken(chapter.start)}`);
+        button.setAttribute('aria-label', words.say('chapter', { title: chapter.title, time: spoken(chapter.start, words) }));
         button.addEventListener('click', () => { audio.currentTime = Number(chapter.start); show(); });
         chapterButtons.push(button);
         list.append(make('li', {}, button));
       }
-      box.append(make('nav', { 'aria-label': 'Chapters' }, list));
+      box.append(make('nav', { 'aria-label': words.say('chapters') }, list));
     }
 
     let transcript = null, lines = [];
     if (manifest.transcript) {
-      const toggle = make('button', { type: 'button', class: 'show-transcript', 'aria-expanded': 'false', 'aria-controls': `${id}-transcript`, text: 'Transcript' });
-      transcript = make('div', { class: 'transcript', id: `${id}-transcript`, hidden: '', tabindex: '0', role: 'region', 'aria-label': 'Transcript' });
+      const toggle = make('button', { type: 'button', class: 'show-transcript', 'aria-expanded': 'false', 'aria-controls': `${id}-transcript`, text: words.say('transcript') });
+      transcript = make('div', { class: 'transcript', id: `${id}-transcript`, hidden: '', tabindex: '0', role: 'region', 'aria-label': words.say('transcript') });
       controls.append(toggle);
       toggle.addEventListener('click', () => {
         const open = transcript.hidden;
@@ -172,10 +200,10 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       });
       box.append(transcript);
     }
-    box.append(make('p', { class: 'disclosure', text: String(manifest.disclosure || 'This audio is created with AI assistance') }), audio);
+    box.append(make('p', { class: 'disclosure', text: String(manifest.disclosure || words.say('disclosure')) }), audio);
 
     function loadTranscript(address) {
-      transcript.replaceChildren(make('p', { class: 'status', text: 'Loading the transcript…' }));
+      transcript.replaceChildren(make('p', { class: 'status', text: words.say('transcript_loading') }));
       fetch(address, { credentials: 'omit' }).then((r) => { if (!r.ok) throw new Error(); return r.json(); }).then((doc) => {
         transcript.replaceChildren();
         let block = null, last = null;
@@ -193,7 +221,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
           lines.push(line);
         }
         show();
-      }).catch(() => transcript.replaceChildren(make('p', { class: 'status', text: 'The transcript cannot be loaded.' })));
+      }).catch(() => transcript.replaceChildren(make('p', { class: 'status', text: words.say('transcript_failed') })));
     }
 
     let dragging = false, current = null;
@@ -202,7 +230,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       const length = isFinite(audio.duration) && audio.duration > 0 ? audio.duration : duration;
       elapsed.textContent = clock(t);
       if (!dragging) seek.value = String(Math.round(t));
-      seek.setAttribute('aria-valuetext', `${spoken(t)} of ${spoken(length)}`);
+      seek.setAttribute('aria-valuetext', spokenAt(t, length));
       chapterButtons.forEach((button, index) => {
         const next = chapters[index + 1];
         const on = t >= chapters[index].start && (!next || t < next.start);
@@ -221,7 +249,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
     }
     function playing(on) {
       play.innerHTML = on ? PAUSE : PLAY;
-      play.setAttribute('aria-label', `${on ? 'Pause' : 'Play'}: ${label}`);
+      play.setAttribute('aria-label', `${words.say(on ? 'pause' : 'play')}: ${label}`);
     }
     const skip = (by) => {
       const length = isFinite(audio.duration) ? audio.duration : duration;
@@ -242,7 +270,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
     audio.addEventListener('ratechange', () => { speed.value = String(audio.playbackRate); });
     audio.addEventListener('error', () => {
       playing(false);
-      box.querySelector('.meta').textContent = 'The audio cannot be played here.';
+      box.querySelector('.meta').textContent = words.say('play_failed');
     });
     box.addEventListener('keydown', (event) => {  // k, j, l as on video sites (not in the select)
       if (event.composedPath()[0] === speed || event.ctrlKey || event.metaKey || event.altKey) return;
