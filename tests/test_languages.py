@@ -114,3 +114,134 @@ def test_news_sentences_read_as_a_newsreader_of_that_language_reads_them(lang, g
     score = bench.score(lang, given)
     assert score.total >= 40
     assert score.share >= 0.9, "\n".join(f"{w} → {s}" for w, s, _ in score.misses)
+
+
+# --- neural voices from Piper's catalogue, against a stand-in catalogue on 127.0.0.1 ---------
+
+UKRAINIAN_STORY = (
+    "Міська рада ухвалила бюджет\n\nМіська рада в понеділок ухвалила бюджет на 2024 рік. "
+    "Опозиція різко розкритикувала цей план.\n"
+)
+TEST_VOICE = "uk_UA-test-medium"
+
+
+def _catalogue_entry(root, name, files, md5s=None):
+    import hashlib
+
+    language = {"code": "uk_UA", "family": "uk", "region": "UA"}
+    entry = {"key": name, "quality": "medium", "language": language, "files": {}}
+    for path, data in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        digest = (md5s or {}).get(path) or hashlib.md5(data).hexdigest()
+        entry["files"][path] = {"size_bytes": len(data), "md5_digest": digest}
+    return entry
+
+
+@pytest.fixture
+def stand_in_catalogue(tmp_path, monkeypatch):
+    """A catalogue serving the bundled English Piper model under a Ukrainian test name."""
+    import functools
+    import http.server
+    import json
+    import threading
+
+    from narrate.voice.engines.piper import bundled_voice_path
+
+    root = tmp_path / "catalogue"
+    model = bundled_voice_path()
+    folder = f"uk/uk_UA/test/medium/{TEST_VOICE}"
+    good = {
+        f"{folder}.onnx": model.read_bytes(),
+        f"{folder}.onnx.json": model.with_name(model.name + ".json").read_bytes(),
+    }
+    index = {TEST_VOICE: _catalogue_entry(root, TEST_VOICE, good)}
+    bad_name = "uk_UA-broken-medium"
+    bad = {k.replace(TEST_VOICE, bad_name): v for k, v in good.items()}
+    index[bad_name] = _catalogue_entry(
+        root,
+        bad_name,
+        bad,
+        {next(iter(bad)): "0" * 32},  # the model's digest is wrong
+    )
+    index["uk_UA-escape-medium"] = {  # a hostile entry: its files would land elsewhere
+        **index[TEST_VOICE],
+        "files": {"../../uk_UA-escape-medium.onnx": {"size_bytes": 1, "md5_digest": "0" * 32}},
+    }
+    (root / "voices.json").write_text(json.dumps(index), encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    data = tmp_path / "data"
+    monkeypatch.setenv("NARRATE_PIPER_VOICES_URL", f"http://127.0.0.1:{server.server_address[1]}/")
+    monkeypatch.setenv("NARRATE_DATA_DIR", str(data))
+    yield data / "voices" / "piper"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_catalogue_voice_is_downloaded_then_speaks_ukrainian_offline(
+    stand_in_catalogue, tmp_path, monkeypatch
+):
+    import socket
+
+    listing = CliRunner().invoke(cli, ["voices", "catalogue", "uk"])
+    assert TEST_VOICE in listing.output and "uk_UA-escape-medium" not in listing.output
+    result = CliRunner().invoke(cli, ["voices", "download", TEST_VOICE])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (stand_in_catalogue / TEST_VOICE).iterdir()) == [
+        f"{TEST_VOICE}.onnx",
+        f"{TEST_VOICE}.onnx.json",
+    ]
+    assert [p.name for p in stand_in_catalogue.iterdir()] == [TEST_VOICE]  # nothing half-done
+    again = CliRunner().invoke(cli, ["voices", "download", TEST_VOICE])
+    assert again.exit_code == 0  # already here: nothing fetched, nothing changed
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("narrate reached for the network while narrating")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", no_network)
+    story = tmp_path / "story.txt"
+    story.write_text(UKRAINIAN_STORY, encoding="utf-8")
+    out = tmp_path / "story.mp3"
+    spoken = CliRunner().invoke(cli, ["article", str(story), "-o", str(out), "--jobs", "1"])
+    assert spoken.exit_code == 0, spoken.output
+    assert out.stat().st_size > 10_000
+    assert f"voice piper {TEST_VOICE}" in spoken.output
+
+
+def test_a_catalogue_voice_with_a_wrong_digest_leaves_nothing_behind(stand_in_catalogue):
+    result = CliRunner().invoke(cli, ["voices", "download", "uk_UA-broken-medium"])
+    assert result.exit_code != 0
+    assert "not the one the catalogue lists" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not stand_in_catalogue.exists() or list(stand_in_catalogue.iterdir()) == []
+    escape = CliRunner().invoke(cli, ["voices", "download", "uk_UA-escape-medium"])
+    assert escape.exit_code != 0 and "has no voice" in escape.output
+    assert not (stand_in_catalogue.parent.parent / "uk_UA-escape-medium.onnx").exists()
+    garbage = CliRunner().invoke(cli, ["voices", "download", "../etc-passwd-medium"])
+    assert garbage.exit_code != 0 and "Traceback" not in garbage.output
+
+
+def test_without_a_neural_voice_espeak_speaks_and_the_note_names_the_command(
+    tmp_path, monkeypatch, caplog
+):
+    from narrate.voice import catalogue
+    from narrate.voice.engines import choose_engine_and_voice
+
+    monkeypatch.setenv("NARRATE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(catalogue, "_NOTED", set())
+    with caplog.at_level("WARNING"):
+        assert choose_engine_and_voice("auto", "uk", None) == ("espeak", None)
+    assert "narrate voices download uk_UA-ukrainian_tts-medium" in caplog.text
+    assert choose_engine_and_voice("auto", "en", None)[0] == "hibari"
+    assert choose_engine_and_voice("espeak", "uk", None) == ("espeak", None)

@@ -36,9 +36,29 @@ def voices(ctx: click.Context, engine: str | None) -> None:
 @voices.command("download")
 @click.argument("name")
 def voices_download(name: str) -> None:
-    """Fetch a downloadable voice (hibari's emma, fenrir, fable, kore) once: from then on it
-    works offline. Checked against its sha256; nothing is kept if it does not match."""
+    """Fetch a voice once; from then on it works offline. NAME is one of hibari's English
+    voices (emma, fenrir, fable, kore) or a voice of Piper's catalogue for another language
+    (uk_UA-ukrainian_tts-medium, de_DE-thorsten-medium…: see `narrate voices catalogue`),
+    which `--engine auto` then uses for that language. Checked against the sha256 or the
+    catalogue's digest; nothing is kept if it does not match."""
+    from ..voice.catalogue import download, is_catalogue_name
     from ..voice.engines.hibari import download_voice
 
-    path = download_voice(name)
+    path = download(name) if is_catalogue_name(name) else download_voice(name)
     click.echo(f"{name}: {path}")
+
+
+@voices.command("catalogue")
+@click.argument("lang", required=False)
+def voices_catalogue(lang: str | None) -> None:
+    """List the neural voices of Piper's catalogue (for LANG, e.g. uk), with their size and
+    whether they are here ($NARRATE_PIPER_VOICES_URL: a mirror of the catalogue)."""
+    from ..voice.catalogue import catalogue_listing
+
+    rows = catalogue_listing(lang)
+    if not rows:
+        click.echo(f"the catalogue has no voice for {lang}" if lang else "the catalogue is empty")
+        return
+    for name, region, quality, megabytes, here in rows:
+        mark = "downloaded" if here else f"{megabytes} MB"
+        click.echo(f"  {name:<40} {region:<8} {quality:<8} {mark}")

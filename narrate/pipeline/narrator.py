@@ -103,7 +103,7 @@ class Narrator:
             self.listener = Listener(threads=listener_threads)
         self._engine = engine
         self._pool_allowed = pool
-        self._pools: dict[str, VoicePool] = {}
+        self._pools: dict[tuple[str, str | None], VoicePool] = {}
 
     # The voice.
 
@@ -116,23 +116,23 @@ class Narrator:
             return self._engine
         from ..voice.engines import shared_engine
 
-        name = self.engine_name(lang)
-        return shared_engine(name, self.settings.voice, lang, self.voice_threads)
+        name, voice = self.settings.engine_and_voice(lang)
+        return shared_engine(name, voice, lang, self.voice_threads)
 
     def voices(self, lang: str | None) -> VoicePool | None:
         """Worker processes for the neural voice that speaks LANG (two cores or more)."""
         from ..voice.pool import POOLED_ENGINES, VoicePool, VoiceSpec, plan_processes
 
-        name = self.engine_name(lang)
+        name, voice = self.settings.engine_and_voice(lang)
         if not self._pool_allowed or self._engine is not None or self.cores < 2:
             return None
         if name not in POOLED_ENGINES:
             return None
-        if name not in self._pools:
+        if (name, voice) not in self._pools:
             processes, threads = plan_processes(self.voice_threads)
-            spec = VoiceSpec(name, self.settings.voice, None, threads)
-            self._pools[name] = VoicePool(spec, processes)
-        return self._pools[name]
+            spec = VoiceSpec(name, voice, None, threads)
+            self._pools[(name, voice)] = VoicePool(spec, processes)
+        return self._pools[(name, voice)]
 
     def load_in_background(self, lang: str | None) -> None:
         """Load the voice for LANG while the page is read (when no worker processes will)."""

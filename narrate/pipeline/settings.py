@@ -181,9 +181,14 @@ class Settings(BaseModel):
 
     def engine_name(self, lang: str | None) -> str:
         """The engine that speaks text in LANG (auto: by the language and the voice)."""
-        from ..voice.engines import choose_engine
+        return self.engine_and_voice(lang)[0]
 
-        return choose_engine(self.engine, lang, self.voice)
+    def engine_and_voice(self, lang: str | None) -> tuple[str, str | None]:
+        """The engine and voice that speak text in LANG (auto: by the language, the voice, and
+        the neural voices downloaded for it)."""
+        from ..voice.engines import choose_engine_and_voice
+
+        return choose_engine_and_voice(self.engine, lang, self.voice)
 
     def speech_options(self, engine: str) -> SpeechOptions:
         """What the speech stage needs, for ENGINE (hibari and Piper read phonemes)."""

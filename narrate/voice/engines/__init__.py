@@ -37,6 +37,7 @@ __all__ = [
     "Engine",
     "VoiceInfo",
     "choose_engine",
+    "choose_engine_and_voice",
     "get_engine",
     "shared_engine",
 ]
@@ -51,7 +52,11 @@ def choose_engine(name: str | None, lang: str | None, voice: str | None = None) 
     if name and name != AUTO:
         return name
     if voice:
+        from ..catalogue import is_catalogue_name
+
         if voice.endswith(".onnx") or voice in ("joe", "en_US-joe-medium"):
+            return "piper"
+        if is_catalogue_name(voice):  # a voice of Piper's catalogue, by name
             return "piper"
         if voice in hibari_voice_names():
             return DEFAULT_ENGINE
@@ -59,6 +64,24 @@ def choose_engine(name: str | None, lang: str | None, voice: str | None = None) 
 
     english = base_language(lang) == "en"
     return DEFAULT_ENGINE if english else "espeak"
+
+
+def choose_engine_and_voice(
+    name: str | None, lang: str | None, voice: str | None = None
+) -> tuple[str, str | None]:
+    """The engine and voice that speak LANG: as choose_engine, and for "auto" with no voice
+    given, a language other than English is spoken by a downloaded neural voice of Piper's
+    catalogue for it where there is one, else by espeak-ng, with a one-line note naming the
+    command that gets a neural voice (never a download here)."""
+    engine = choose_engine(name, lang, voice)
+    if (name in (None, AUTO)) and not voice and engine == "espeak":
+        from ..catalogue import note_missing, voice_for_language
+
+        found = voice_for_language(lang or "")
+        if found is not None:
+            return "piper", str(found)
+        note_missing(lang or "")
+    return engine, voice
 
 
 def hibari_voice_names() -> set[str]:

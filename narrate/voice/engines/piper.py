@@ -55,10 +55,20 @@ class PiperEngine(EngineBase):
     def resolve(voice: str | None) -> Path:
         if not voice or voice in (DEFAULT_VOICE, "joe"):
             return bundled_voice_path()
+        from ..catalogue import is_catalogue_name, voice_path
+
+        if is_catalogue_name(voice) and not voice.endswith(".onnx"):
+            path = voice_path(voice)
+            if not path.is_file():
+                raise EngineError(
+                    f"the Piper voice {voice!r} is not downloaded: narrate voices download {voice}"
+                )
+            return path
         path = Path(voice).expanduser()
         if path.suffix != ".onnx":
             raise EngineError(
-                f"unknown Piper voice {voice!r}: give {DEFAULT_VOICE} or a path to a .onnx voice"
+                f"unknown Piper voice {voice!r}: give {DEFAULT_VOICE}, a voice of Piper's "
+                "catalogue (narrate voices catalogue) or a path to a .onnx voice"
             )
         if not path.exists():
             raise EngineError(f"Piper voice file not found: {path}")
@@ -132,4 +142,9 @@ class PiperEngine(EngineBase):
         }
 
     def voices(self) -> list[VoiceInfo]:
-        return [VoiceInfo(DEFAULT_VOICE, "en-US", "Joe, US English, medium quality (bundled)")]
+        from ..catalogue import downloaded, language_of
+
+        found = [VoiceInfo(DEFAULT_VOICE, "en-US", "Joe, US English, medium quality (bundled)")]
+        for name, path in downloaded().items():
+            found.append(VoiceInfo(name, language_of(name), f"downloaded ({path.parent})"))
+        return found
