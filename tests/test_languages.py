@@ -245,3 +245,13 @@ def test_without_a_neural_voice_espeak_speaks_and_the_note_names_the_command(
     assert "narrate voices download uk_UA-ukrainian_tts-medium" in caplog.text
     assert choose_engine_and_voice("auto", "en", None)[0] == "hibari"
     assert choose_engine_and_voice("espeak", "uk", None) == ("espeak", None)
+
+
+def test_narrate_languages_says_what_each_language_has(tmp_path, monkeypatch):
+    monkeypatch.setenv("NARRATE_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(cli, ["languages"])
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:19]}
+    assert rows["en"][:3] == ["full", "own", "yes"] and "hibari" in rows["en"]
+    assert rows["uk"][:3] == ["full", "own", "yes"] and rows["uk"][-1] == "espeak-ng"
+    assert rows["it"][:3] == ["numbers", "English", "English"]

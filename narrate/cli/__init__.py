@@ -22,6 +22,7 @@ from .api import api
 from .article import article, script
 from .cache import cache
 from .feed import feed, serve
+from .languages import languages
 from .voices import voices
 
 
@@ -102,7 +103,7 @@ def environment_fault(exc: Exception) -> str | None:
     return None
 
 
-for command in (article, script, voices, cache, feed, serve, api):
+for command in (article, script, voices, languages, cache, feed, serve, api):
     cli.add_command(command)
 
 
