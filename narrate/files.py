@@ -108,9 +108,16 @@ def staging_folder(parent: Path, stem: str) -> Iterator[Path]:
     fd: int | None = None
     try:
         with critical():  # a signal held here is raised at its end: inside the try
-            stage = Path(
-                tempfile.mkdtemp(prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent)
-            )
+            try:
+                made = tempfile.mkdtemp(
+                    prefix=f".{stem[:80]}.", suffix=NEW_STAGE_SUFFIX, dir=parent
+                )
+            except OSError as exc:  # the folder's fault, said of the folder, not our stage
+                from .errors import OutputError
+
+                reason = exc.strerror or exc.__class__.__name__
+                raise OutputError(f"cannot write in {parent}: {reason}") from None
+            stage = Path(made)
             own(stage)
             fd = os.open(stage, os.O_RDONLY)
             if fcntl is not None:

@@ -80,6 +80,8 @@ class Article:
     url: str | None = None
     blocks: list[Block] = field(default_factory=list)
     lang_reason: str = ""  # why this language: declared, detected, or both (--debug, --changes)
+    # The title is the body's own first words (a text without one): the intro does not say it.
+    title_from_body: bool = False
 
     @property
     def word_count(self) -> int:

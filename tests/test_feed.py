@@ -459,3 +459,144 @@ def test_workers_report_every_sentence_they_speak(site, feed_dir):
     outcomes = add_sources(feed_dir, sources, jobs=2, sentence_progress=spoken.append)
     assert [o.status for o in outcomes] == ["new"] * 3
     assert sum(spoken) == sum(r.sentences for r, _ in list_episodes(feed_dir)) > 0
+
+
+# --- Apple's podcast requirements (podcasters.apple.com, "RSS feed requirements") ----------
+
+APPLE_MEDIA_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4"}
+
+
+def apple_problems(public: Path) -> list[str]:
+    """What Apple Podcasts would reject in PUBLIC/feed.xml: its published required tags,
+    category as a text attribute from its list, artwork square 1400–3000 px JPEG/PNG RGB,
+    explicit values, enclosure type and length, unique guids, an owner e-mail."""
+    from email.utils import parsedate_to_datetime
+
+    from PIL import Image
+
+    from narrate.feed.config import ITUNES_CATEGORIES
+
+    it = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+    channel = etree.fromstring((public / "feed.xml").read_bytes()).find("channel")
+    problems = []
+
+    def local(url: str) -> Path:
+        return public / url.split("/podcast/", 1)[1]
+
+    def artwork(url: str | None, where: str) -> None:
+        if not url:
+            problems.append(f"{where}: no artwork")
+            return
+        with Image.open(local(url)) as picture:
+            size, kind, mode = picture.size, picture.format, picture.mode
+        if not (size[0] == size[1] and 1400 <= size[0] <= 3000):
+            problems.append(f"{where}: artwork {size} is not square 1400–3000 px")
+        suffix = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",)}.get(kind or "", ())
+        if not url.lower().endswith(suffix) or mode != "RGB":
+            problems.append(f"{where}: artwork is {kind} {mode} named {url.rsplit('/', 1)[-1]}")
+
+    for tag in ("title", "description", "language", "link"):
+        if not (channel.findtext(tag) or "").strip():
+            problems.append(f"channel: no <{tag}>")
+    if len((channel.findtext("description") or "").encode()) > 4000:
+        problems.append("channel: description over 4000 bytes")
+    if not re.fullmatch(r"[a-z]{2}(?:-[a-zA-Z]{2})?", channel.findtext("language") or ""):
+        problems.append("channel: language is not ISO 639")
+    image = channel.find(f"{it}image")
+    artwork(image.get("href") if image is not None else None, "channel")
+    categories = channel.findall(f"{it}category")
+    if not categories:
+        problems.append("channel: no itunes:category")
+    for category in categories:
+        name = category.get("text")
+        if (category.text or "").strip() or name not in ITUNES_CATEGORIES:
+            problems.append(f"channel: category {name!r}/{category.text!r} is not Apple's form")
+        for sub in category.findall(f"{it}category"):
+            if sub.get("text") not in ITUNES_CATEGORIES.get(name or "", ()):
+                problems.append(f"channel: subcategory {sub.get('text')!r} not under {name}")
+    if channel.findtext(f"{it}explicit") not in ("true", "false"):
+        problems.append("channel: itunes:explicit is not true or false")
+    email = channel.findtext(f"{it}owner/{it}email") or ""
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        problems.append("channel: no owner e-mail")
+    guids = []
+    for item in channel.findall("item"):
+        title = item.findtext("title") or ""
+        if not title.strip():
+            problems.append("item: no title")
+        enclosure = item.find("enclosure")
+        if enclosure is None:
+            problems.append(f"{title}: no enclosure")
+            continue
+        url, length, kind = enclosure.get("url", ""), enclosure.get("length"), enclosure.get("type")
+        suffix = Path(url).suffix.lower()
+        if APPLE_MEDIA_TYPES.get(suffix) != kind:
+            problems.append(f"{title}: enclosure {suffix} typed {kind}")
+        if not (length or "").isdigit() or int(length) != local(url).stat().st_size:
+            problems.append(f"{title}: enclosure length {length} is not the file's size")
+        guids.append(item.findtext("guid"))
+        try:
+            parsedate_to_datetime(item.findtext("pubDate") or "")
+        except (TypeError, ValueError):
+            problems.append(f"{title}: pubDate is not RFC 2822")
+        if item.findtext(f"{it}explicit") not in (None, "true", "false"):
+            problems.append(f"{title}: itunes:explicit is not true or false")
+        episode_image = item.find(f"{it}image")
+        if episode_image is not None:
+            artwork(episode_image.get("href"), title)
+    if len(set(guids)) != len(guids) or not all(guids):
+        problems.append("items: guids missing or repeated")
+    return problems
+
+
+def test_the_feed_meets_apples_requirements(site, tmp_path):
+    from PIL import Image
+
+    cover = tmp_path / "cover.png"
+    Image.new("RGB", (1600, 1600), (20, 60, 120)).save(cover)
+    folder = tmp_path / "feed"
+    config = FeedConfig(
+        title="Example News",
+        author="Narrate Desk",
+        email="desk@example.com",
+        base_url="http://127.0.0.1:9/podcast/",
+        description="Articles, narrated.",
+        category="News",
+        subcategory="Daily News",
+        narration=Settings(engine="espeak"),
+    )
+    init_feed(folder, config, cover)
+    add_sources(folder, [site.url("/news/grain"), site.url("/news/power")])
+    assert apple_problems(folder / "public") == []
+    feed = (folder / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert '<itunes:category text="News">' in feed
+    assert '<itunes:category text="Daily News"/>' in feed
+
+
+def test_apples_check_fails_on_a_category_written_as_element_text(site, tmp_path):
+    """The check above is honest: the feed narrate wrote before (the category's name as the
+    element's text, as Apple never reads it) fails it."""
+    test_the_feed_meets_apples_requirements(site, tmp_path)
+    public = tmp_path / "feed" / "public"
+    feed = public / "feed.xml"
+    old = feed.read_text(encoding="utf-8").replace(
+        '<itunes:category text="News">', "<itunes:category>News"
+    )
+    feed.write_text(old, encoding="utf-8")
+    assert any("category" in problem for problem in apple_problems(public))
+
+
+def test_a_subcategory_must_be_one_of_its_categorys(tmp_path):
+    from narrate.feed.config import FeedError
+
+    with pytest.raises(FeedError, match="no subcategory 'Baseball'"):
+        FeedConfig.checked(
+            {
+                "title": "t",
+                "author": "a",
+                "email": "a@b.co",
+                "base_url": "https://x.org/",
+                "category": "News",
+                "subcategory": "Baseball",
+            }
+        )

@@ -58,9 +58,34 @@ def from_file(source: Path, path: Path) -> Path:
 
     try:
         with Image.open(source) as image:
+            note_reshaped(source, image.size)
             return save_jpeg(square(image), path)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise OutputError(f"cannot use {source} as a cover: {exc}") from None
+
+
+def note_reshaped(source: Path, size: tuple[int, int]) -> None:
+    """Say when the user's artwork is not what podcast apps want as it is: cropped to its
+    middle square, enlarged (blurred) or shrunk."""
+    width, height = size
+    side = min(width, height)
+    changes = []
+    if width != height:
+        changes.append("cropped to its middle square")
+    if side < MIN_SIDE:
+        changes.append(f"enlarged to {MIN_SIDE} px, so it may look soft")
+    elif side > MAX_SIDE:
+        changes.append(f"reduced to {MAX_SIDE} px")
+    if changes:
+        log.warning(
+            "%s is %d×%d: %s (podcast apps want square artwork of %d–%d px)",
+            source,
+            width,
+            height,
+            " and ".join(changes),
+            MIN_SIDE,
+            MAX_SIDE,
+        )
 
 
 def from_url(url: str, path: Path, reach: Reach, timeout_s: float = 30.0) -> Path | None:

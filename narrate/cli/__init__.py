@@ -29,6 +29,13 @@ from .voices import voices
 class NarrateGroup(click.Group):
     """Turns library errors into one line on stderr and a non-zero exit status."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """--debug anywhere before a lone "--" (after the command too) is narrate's own."""
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            args = ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -61,7 +68,7 @@ class NarrateGroup(click.Group):
 
 
 @click.group(cls=NarrateGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="narrate")
+@click.version_option(__version__, "-V", "--version", prog_name="narrate")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.pass_context
@@ -105,6 +112,7 @@ def environment_fault(exc: Exception) -> str | None:
 
 for command in (article, script, voices, languages, cache, feed, serve, api):
     cli.add_command(command)
+feed.add_command(serve, "serve")  # `narrate feed serve FOLDER` is `narrate serve FOLDER`
 
 
 def main() -> None:

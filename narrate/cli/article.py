@@ -18,9 +18,15 @@ from .options import (
     settings_options,
 )
 
+TITLE_HELP = (
+    "The article's title (a text then has no title line: every line is the body). Without "
+    "it a text's title is its first # heading, or a first line with a blank line after it."
+)
+
 
 @click.command()
 @click.argument("source")
+@click.option("--title", help=TITLE_HELP)
 @click.option(
     "-o",
     "--output",
@@ -73,7 +79,7 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
             return
     elif named is not None:  # a new file: the voice loads while the page is read
         narrator.load_in_background(settings.lang)
-    script = narrator.script(extract_page(page))
+    script = narrator.script(extract_page(page, params.pop("title")))
     default_name = f"{slugify(script.article.title)}{suffix_of(settings)}"
     out = named or (folder or Path.cwd()) / default_name
     with progress_bar(quiet, "Synthesising") as (start, advance):
@@ -192,12 +198,13 @@ def input_files(source: str, settings: Any) -> tuple[Path, ...]:
 
 @click.command()
 @click.argument("source")
+@click.option("--title", help=TITLE_HELP)
 @settings_options(*SPEECH_SETTINGS)
 @click.option("--no-intro", is_flag=True, help="Leave out the spoken intro.")
 @click.option(
     "--changes", is_flag=True, help="List every rewrite as 'block:offset  written → spoken'."
 )
-def script(source: str, no_intro: bool, changes: bool, **params: Any) -> None:
+def script(source: str, title: str | None, no_intro: bool, changes: bool, **params: Any) -> None:
     """Print exactly what would be spoken for SOURCE, without synthesising.
 
     Blocks are separated by blank lines; the intro comes first. With --changes, every
@@ -209,7 +216,7 @@ def script(source: str, no_intro: bool, changes: bool, **params: Any) -> None:
     from ..speech.script import list_changes, render_script, script_language
 
     settings = settings_from(params)
-    article = load_article(source)
+    article = load_article(source, title=title)
     engine = settings.engine_name(script_language(article, settings.lang))
     if not changes:
         rendered = render_script(Narrator(settings).script(article, intro=not no_intro))

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..cores import core_budget
+from ..errors import NarrateError
 from .options import is_quiet, quiet_option, settings_options
 
 
@@ -60,10 +61,10 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
 
 @feed.command("init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", required=True, help="Podcast title.")
-@click.option("--author", required=True, help="Author shown in podcast apps.")
-@click.option("--email", required=True, help="Owner e-mail (itunes:owner, podcast:locked).")
-@click.option("--base-url", required=True, help="Where the folder will be served, https://…/")
+@click.option("--title", help="Podcast title (required).")
+@click.option("--author", help="Author shown in podcast apps (required).")
+@click.option("--email", help="Owner e-mail: itunes:owner, podcast:locked (required).")
+@click.option("--base-url", help="Where the folder will be served, https://…/ (required).")
 @click.option("--description", default="", help="Podcast description.")
 @click.option(
     "--image",
@@ -72,6 +73,9 @@ def overrides_from(params: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option("--language", default="en", show_default=True, help="Feed language.")
 @click.option("--category", default="News", show_default=True, help="Apple Podcasts category.")
+@click.option(
+    "--subcategory", default="", help="Apple Podcasts subcategory of it (e.g. Daily News)."
+)
 @click.option("--explicit/--clean", default=False, help="Explicit content flag.")
 @click.option(
     "--out",
@@ -94,6 +98,10 @@ def feed_init(folder: Path, image: Path | None, **params: Any) -> None:
     from ..feed.layout import layout_for
     from ..pipeline.settings import Settings
 
+    required = ("title", "author", "email", "base_url")
+    missing = [f"--{name.replace('_', '-')}" for name in required if not params.get(name)]
+    if missing:  # all of them at once, not one per try
+        raise click.UsageError(f"missing {', '.join(missing)}")
     channel = {k: v for k, v in params.items() if k in FeedConfig.model_fields}
     narration = Settings().changed(overrides_from(params))
     config = FeedConfig.checked({**channel, "narration": narration})
@@ -198,11 +206,24 @@ def feed_update(ctx: click.Context, folder: Path, quiet: bool | None, **params: 
     help="Only episodes with sentences the verifier still heard wrong, and those sentences.",
 )
 def feed_list(folder: Path, doubtful: bool) -> None:
-    """List the episodes, newest first (with verify: how many sentences are doubtful)."""
+    """List the episodes, newest first, each with its source (with verify: how many sentences
+    are doubtful)."""
     from ..feed import list_episodes
     from ..feed.rss import duration_text
 
-    for number, (record, present) in enumerate(list_episodes(folder), start=1):
+    episodes = list_episodes(folder)
+    if not episodes:
+        published = published_episode_count(folder)
+        if published:
+            click.echo(
+                f"the library is empty, but feed.xml lists {published} episodes: "
+                f"narrate feed recover {folder} rebuilds it from the episodes' files",
+                err=True,
+            )
+            raise click.exceptions.Exit(1)
+        click.echo(f"no episodes yet: add some with narrate feed add {folder} URL…", err=True)
+        return
+    for number, (record, present) in enumerate(episodes, start=1):
         status = "ok" if present else "missing"
         doubts = record.doubtful_sentences()
         if doubtful and not doubts:
@@ -210,7 +231,7 @@ def feed_list(folder: Path, doubtful: bool) -> None:
         note = f"  [{len(doubts)} doubtful]" if doubts else ""
         click.echo(
             f"{number:>3}  {record.published[:10]}  {duration_text(record.duration)}  "
-            f"{status:<7}  {record.title}{note}"
+            f"{status:<7}  {record.title}{note}\n{'':>5}{record.url or record.source}"
         )
         if doubtful:
             for item in doubts:
@@ -218,6 +239,21 @@ def feed_list(folder: Path, doubtful: bool) -> None:
                     f"       {float(str(item.get('score', 0))):.2f}  {item.get('text', '')}\n"
                     f"             heard: {item.get('heard', '')}"
                 )
+
+
+def published_episode_count(folder: Path) -> int:
+    """How many episodes the public feed.xml lists (0 when it cannot be read)."""
+    from lxml import etree
+
+    from ..feed.config import load_config
+    from ..feed.layout import layout_for
+
+    try:
+        feed_xml = layout_for(folder, load_config(folder)).public / "feed.xml"
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        return len(etree.parse(str(feed_xml), parser).findall("channel/item"))
+    except (OSError, etree.XMLSyntaxError, NarrateError):
+        return 0
 
 
 @feed.command("remove")

@@ -17,27 +17,50 @@ LIBRARY_NAME = "library.sqlite"
 EPISODES = "episodes"  # the folder of episode files inside a feed folder
 # The Podcasting 2.0 namespace's UUIDv5 namespace for podcast:guid.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-ITUNES_CATEGORIES = {
-    "Arts",
-    "Business",
-    "Comedy",
-    "Education",
-    "Fiction",
-    "Government",
-    "History",
-    "Health & Fitness",
-    "Kids & Family",
-    "Leisure",
-    "Music",
-    "News",
-    "Religion & Spirituality",
-    "Science",
-    "Society & Culture",
-    "Sports",
-    "Technology",
-    "True Crime",
-    "TV & Film",
-}
+# Apple's podcast categories and their subcategories
+# (https://podcasters.apple.com/support/1691-apple-podcasts-categories).
+ITUNES_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": (
+        "Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit",
+    ),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": (
+        "Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality",
+    ),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": (
+        "Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
+        "Home & Garden", "Video Games",
+    ),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": (
+        "Business News", "Daily News", "Entertainment News", "News Commentary", "Politics",
+        "Sports News", "Tech News",
+    ),
+    "Religion & Spirituality": (
+        "Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion", "Spirituality",
+    ),
+    "Science": (
+        "Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
+        "Natural Sciences", "Nature", "Physics", "Social Sciences",
+    ),
+    "Society & Culture": (
+        "Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships",
+    ),
+    "Sports": (
+        "Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey",
+        "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness",
+        "Wrestling",
+    ),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
+}  # fmt: skip
 
 
 class FeedError(NarrateError):
@@ -125,6 +148,12 @@ class FeedConfig(BaseModel):
         if self.category not in ITUNES_CATEGORIES:
             raise FeedError(
                 f"unknown category {self.category!r}: use one of Apple's, e.g. News, Technology"
+            )
+        subcategories = ITUNES_CATEGORIES[self.category]
+        if self.subcategory and self.subcategory not in subcategories:
+            choices = ", ".join(subcategories) or "none"
+            raise FeedError(
+                f"{self.category} has no subcategory {self.subcategory!r} (Apple's: {choices})"
             )
         if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", self.language):
             raise FeedError(

@@ -96,9 +96,10 @@ def build_feed(config: FeedConfig, episodes: list[EpisodeRecord], now: dt.dateti
     owner = sub(channel, f"{{{ITUNES}}}owner")
     sub(owner, f"{{{ITUNES}}}name", config.author)
     sub(owner, f"{{{ITUNES}}}email", config.email)
-    category = sub(channel, f"{{{ITUNES}}}category", text=config.category)
+    # Apple reads the category's name from its text attribute, never from element text.
+    category = etree.SubElement(channel, f"{{{ITUNES}}}category", {"text": config.category})
     if config.subcategory:
-        sub(category, f"{{{ITUNES}}}category", text=config.subcategory)
+        etree.SubElement(category, f"{{{ITUNES}}}category", {"text": config.subcategory})
     sub(channel, f"{{{ITUNES}}}explicit", "true" if config.explicit else "false")
     sub(channel, f"{{{ITUNES}}}type", "episodic")
     sub(channel, f"{{{PODCAST}}}guid", config.podcast_guid)

@@ -63,13 +63,14 @@ __all__ = [
 ]
 
 
-def load_article(source: str, reach: Reach | None = None) -> Article:
+def load_article(source: str, reach: Reach | None = None, title: str | None = None) -> Article:
     """Fetch and extract SOURCE (URL, file or "-"); a URL goes where REACH allows (default:
-    the caller typed it, so its own host may be internal: see read/reach.py)."""
+    the caller typed it, so its own host may be internal: see read/reach.py). TITLE, the
+    user's, replaces the article's own."""
     from ..read.extract import extract_page
     from ..read.fetch import fetch
 
-    return extract_page(fetch(source, reach=reach))
+    return extract_page(fetch(source, reach=reach), title)
 
 
 def prepare_script(source: str, options: SpeechOptions | None = None, outro: bool = True) -> Script:

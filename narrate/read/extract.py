@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,11 +45,13 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def extract_page(page: Page) -> Article:
-    """Dispatch on the page kind: HTML through trafilatura, text/Markdown through parse_text."""
+def extract_page(page: Page, title: str | None = None) -> Article:
+    """Dispatch on the page kind: HTML through trafilatura, text/Markdown through parse_text.
+    TITLE (the user's) replaces the page's own; in a text it leaves every line to the body."""
     if page.kind == "html":
-        return extract(page.content, page.url)
-    return parse_text(page.content, page.url)
+        article = extract(page.content, page.url)
+        return replace(article, title=title).made_safe() if title else article
+    return parse_text(page.content, page.url, title)
 
 
 def extract(html: str, url: str | None = None) -> Article:
@@ -265,12 +268,15 @@ MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
-def parse_text(text: str, url: str | None = None) -> Article:
+def parse_text(text: str, url: str | None = None, title: str | None = None) -> Article:
     """Turn a plain-text or Markdown article into an Article.
 
-    The title is the first `# ` heading or the first line; a following "By …" line is the
-    author; blank lines separate paragraphs; `#` headings, `-`/`*`/`1.` items and `>` quotes
-    become their own block kinds, and a fenced listing (``` or ~~~) a code block.
+    The title is TITLE (the user's `--title`), else a first `#` heading, else a first line
+    that stands alone (a blank line after it, and more text after that); a following "By …"
+    line is the author. A text with no such title (one paragraph, or lines that run on) is all
+    body: its title, for the file name and the tags, is its first words, and the intro does
+    not say them twice. Blank lines separate paragraphs; `#` headings, `-`/`*`/`1.` items and
+    `>` quotes become their own block kinds, and a fenced listing (``` or ~~~) a code block.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     paragraphs: list[tuple[str, list[str]]] = []
@@ -330,11 +336,23 @@ def parse_text(text: str, url: str | None = None) -> Article:
         else Block(kind, clean_inline(MD_EMPHASIS.sub(r"\2", MD_LINK.sub(r"\1", " ".join(parts)))))
         for kind, parts in paragraphs
     ]
-    blocks = [b for b in blocks if b.text and not re.fullmatch(r"[-*_=\s]{3,}", b.text)]
+    kept = [
+        (b, len(parts))
+        for b, (_kind, parts) in zip(blocks, paragraphs, strict=True)
+        if b.text and not re.fullmatch(r"[-*_=\s]{3,}", b.text)
+    ]
+    blocks = [b for b, _lines in kept]
     if not blocks:
         raise ExtractError("the text is empty")
-    title = blocks[0].text
-    blocks = blocks[1:]
+    title_from_body = False
+    if title and title.strip():
+        title = title.strip()
+    elif blocks[0].kind == "heading" or (
+        len(blocks) > 1 and kept[0][1] == 1 and blocks[0].kind == "paragraph"
+    ):
+        title, blocks = blocks[0].text, blocks[1:]
+    else:
+        title, title_from_body = opening_words(blocks[0].text), True
     author = None
     if (
         blocks
@@ -355,4 +373,15 @@ def parse_text(text: str, url: str | None = None) -> Article:
         lang_reason=lang_reason,
         url=url,
         blocks=blocks,
+        title_from_body=title_from_body,
     ).made_safe()
+
+
+def opening_words(text: str, limit: int = 80) -> str:
+    """A title made of TEXT's first sentence, cut at a word within LIMIT characters ("…")."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-ÞА-ЯЄІЇҐ\"“«])", text.strip(), maxsplit=1)[0]
+    first = re.sub(r"\s+", " ", first)
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"

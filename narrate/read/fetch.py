@@ -66,7 +66,10 @@ def fetch(source: str, *, stdin: BinaryIO | None = None, reach: Reach | None = N
 def read_file(path: Path) -> Page:
     """Read a local .html/.htm or .txt/.md file."""
     if not path.exists():
-        raise SourceError(f"cannot read {path}: no such file")
+        hint = ""
+        if re.match(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/?#]|$)", str(path), re.I):
+            hint = f" (a web page? give its address: https://{path})"
+        raise SourceError(f"cannot read {path}: no such file{hint}")
     if path.is_dir():
         raise SourceError(f"cannot read {path}: it is a folder, not a file")
     data = read_capped(path)

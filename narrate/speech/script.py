@@ -36,7 +36,7 @@ def intro_text(article: Article, lang: str | None = None) -> str:
     """The spoken intro, as written in LANG (default: the article's):
     "<title>. By <author>, <site>. <date>."."""
     words = words_for(lang or article.lang)
-    parts = [sentence_end(article.title)]
+    parts = [] if article.title_from_body else [sentence_end(article.title)]
     byline = []
     if article.author:
         byline.append(words.say("speech", "by", author=article.author))
@@ -90,8 +90,8 @@ def block_texts(
     outro. A run of code listings is spoken as one short note (what the article shows
     there, said in the article's language)."""
     language = lang or article.lang
-    opening = intro_text(article, language) + (f" {note}" if note else "")
-    texts = [("intro", opening)] if intro else []
+    opening = " ".join(part for part in (intro_text(article, language), note) if part)
+    texts = [("intro", opening)] if intro and opening else []
     words = words_for(language)
     code_note = words.say("speech", "code") if words.code == base_language(language) else None
     for block in article.blocks:
@@ -174,8 +174,8 @@ def list_changes(
     options = options or SpeechOptions()
     language = lang or options.lang or article.lang or "en"
     placed = []
-    first = 0 if intro else 1
     blocks = block_texts(article, intro, outro, lang=language)
+    first = 0 if blocks and blocks[0][0] == "intro" else 1  # 0 is the intro
     for number, (_kind, text) in enumerate(blocks, start=first):
         cursor = 0
         for sentence in split_sentences(text, language):
