@@ -33,7 +33,8 @@ TITLE_HELP = (
     "output",
     type=click.Path(),
     help="Output file (default: a slug of the title, in the current folder); a folder (or a "
-    "name ending in /) puts that default name there.",
+    "name ending in /) puts that default name there; - writes the audio to standard output "
+    "(no sidecars).",
 )
 @settings_options()
 @click.option(
@@ -68,6 +69,10 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
         from ..voice.listen import Listener
 
         Listener.require()
+    to_stdout = output == "-"
+    if to_stdout:  # built in a private folder, then streamed out (no sidecars: one stream)
+        output = stdout_staging(ctx, suffix_of(settings))
+        params.update(sidecars=False, force=True)
     folder, named = output_target(output, suffix_of(settings))
     narrator = ctx.with_resource(article_narrator(ctx, settings, source, named, params))
     inputs = input_files(source, settings)
@@ -87,8 +92,30 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
         result = narrator.narrate(script, out, job)
     if not quiet:
         engine = narrator.engine(script.lang)
-        report_article(result, f"{engine.name} {engine.voice}")
+        report_article(result, f"{engine.name} {engine.voice}", "standard output" * to_stdout)
+    if to_stdout:
+        import shutil
+
+        with open(result.path, "rb") as audio:
+            shutil.copyfileobj(audio, click.get_binary_stream("stdout"))
+        return
     click.echo(str(result.path))
+
+
+def stdout_staging(ctx: click.Context, suffix: str) -> str:
+    """Where `-o -` builds its file before streaming it: a private folder removed after."""
+    import sys
+    import tempfile
+
+    from ..errors import OutputError
+
+    if sys.stdout.isatty():
+        raise OutputError(
+            "-o - writes the audio to standard output, not a terminal: redirect it "
+            "(narrate article URL -o - > story.mp3) or give -o a file name"
+        )
+    folder = ctx.with_resource(tempfile.TemporaryDirectory(prefix="narrate-stdout-"))
+    return str(Path(folder) / f"narration{suffix}")
 
 
 def up_to_date(out: Path, source_id: str, quiet: bool) -> bool:
@@ -147,14 +174,15 @@ def suffix_of(settings: Any) -> str:
     return FORMATS[settings.format or "mp3"].suffix
 
 
-def report_article(result: Any, voice: str) -> None:
-    """What `narrate article` says on stderr when it is done."""
+def report_article(result: Any, voice: str, where: str = "") -> None:
+    """What `narrate article` says on stderr when it is done (WHERE: what to call the output,
+    its path unless given)."""
     if result.skipped:
         click.echo(f"Up to date: {result.path} (same text, engine and settings)", err=True)
     else:
         minutes, seconds = divmod(round(result.duration), 60)
         click.echo(
-            f"Wrote {result.path} ({minutes}:{seconds:02d}, {result.sentences} sentences, "
+            f"Wrote {where or result.path} ({minutes}:{seconds:02d}, {result.sentences} sentences, "
             f"{result.words} words, voice {voice})",
             err=True,
         )
@@ -171,8 +199,6 @@ def output_target(output: str | None, suffix: str) -> tuple[Path | None, Path | 
 
     if output is None:
         return None, None
-    if output == "-":
-        raise OutputError("narrate writes files, not standard output: give -o a file name")
     path = Path(output)
     check_name(path)
     if path.is_dir() or output.endswith(("/", os.sep)):

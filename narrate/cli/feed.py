@@ -132,19 +132,57 @@ def report(outcomes: list[Any], quiet: bool) -> None:
 
 
 def batch_progress(quiet: bool) -> dict[str, Any]:
-    """Progress over articles (and a dot per sentence) on an interactive stderr."""
+    """A status line for a batch on an interactive stderr: articles done of the total, the
+    sentences spoken so far, the time taken and an estimate of the time left (from the
+    articles done); nothing under -q or in a pipe."""
     if quiet or not sys.stderr.isatty():
         return {}
+    line = BatchLine()
+    return {"article_progress": line.articles, "sentence_progress": line.sentences}
 
-    def articles(done: int, total: int) -> None:
-        click.echo(f"\r[{done}/{total} articles] ", nl=False, err=True)
-        if done == total:
+
+class BatchLine:
+    """One line, redrawn in place (at most ten times a second for sentences)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.drawn = 0.0
+        self.done = self.total = self.spoken = 0
+
+    def articles(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        self.draw(force=True)
+        if total and done >= total:
             click.echo(err=True)
 
-    def sentences(_: int) -> None:
-        click.echo(".", nl=False, err=True)
+    def sentences(self, count: int) -> None:
+        self.spoken += count
+        self.draw()
 
-    return {"article_progress": articles, "sentence_progress": sentences}
+    def draw(self, force: bool = False) -> None:
+        now = self.clock()
+        if not force and now - self.drawn < 0.1:
+            return
+        self.drawn = now
+        elapsed = now - self.started
+        left = "estimating the time left"
+        if 0 < self.done < self.total:
+            left = f"about {minutes(elapsed / self.done * (self.total - self.done))} left"
+        elif self.total and self.done >= self.total:
+            left = "done"
+        text = (
+            f"[{self.done}/{self.total} articles] {self.spoken} sentences spoken · "
+            f"{minutes(elapsed)} · {left}"
+        )
+        click.echo(f"\r{text}\033[K", nl=False, err=True)
+
+
+def minutes(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 @feed.command("add")
