@@ -312,6 +312,15 @@ def test_hostile_metadata_never_breaks_the_feed(tmp_path, server):
     assert any("\u05e9\u05dc\u05d5\u05dd" in entry.title for entry in parsed.entries)
     site = (folder / "public" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in site and "\x01" not in site
+    from lxml import html as lxml_html
+
+    for page in (folder / "public" / "episodes").glob("*.html"):  # the shared-link card too
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text and "<b>bold" not in text
+        tree = lxml_html.fromstring(text.encode())
+        card = tree.xpath("string(//meta[@property='og:title']/@content)")
+        assert card == tree.xpath("string(//h1)") and card
+        assert tree.xpath("//meta[@property='og:image']/@content")[0].startswith("http")
 
 
 # --- 3. blank, missing and damaged state ------------------------------------------------

@@ -600,3 +600,26 @@ def test_a_subcategory_must_be_one_of_its_categorys(tmp_path):
                 "subcategory": "Baseball",
             }
         )
+
+
+def test_one_article_from_its_url_and_from_a_saved_copy_is_one_episode(server, tmp_path):
+    server.routes["/story"] = Route(body=SAMPLE_HTML.read_bytes())
+    copy = tmp_path / "saved-story.html"
+    copy.write_bytes(SAMPLE_HTML.read_bytes())
+    folder = tmp_path / "feed"
+    config = FeedConfig(
+        title="T",
+        author="A",
+        email="a@example.com",
+        base_url="https://example.org/",
+        narration=Settings(engine="espeak"),
+    )
+    init_feed(folder, config)
+    first = add_sources(folder, [server.url("/story")])
+    assert [o.status for o in first] == ["new"]
+    again = CliRunner().invoke(cli, ["feed", "add", str(folder), str(copy)])
+    assert again.exit_code == 0, again.output
+    assert "the same article as" in again.output and "0 new" in again.output
+    assert len(list_episodes(folder)) == 1
+    once_more = CliRunner().invoke(cli, ["feed", "add", str(folder), server.url("/story")])
+    assert "0 new" in once_more.output and len(list_episodes(folder)) == 1

@@ -121,6 +121,7 @@ def report(outcomes: list[Any], quiet: bool) -> None:
         for outcome in outcomes:
             label = outcome.title or outcome.source
             detail = f": {outcome.error}" if outcome.error else ""
+            detail += f" ({outcome.note})" if getattr(outcome, "note", None) else ""
             click.echo(f"{outcome.status:<9} {label}{detail}", err=True)
         click.echo(
             f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "

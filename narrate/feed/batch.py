@@ -51,6 +51,7 @@ from .episodes import (  # noqa: F401  (re-exported: the batch's public names)
     probe_duration,
     run_job,
     today,
+    twin_index,
 )
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,16 @@ def narrate_source(
     the article as already fetched)."""
     existing = library.get_for_source(source)
     outcome, record = narrate_job(
-        folder, config, source, existing, use_cache, cores, sentence_progress, reach, page
+        folder,
+        config,
+        source,
+        existing,
+        use_cache,
+        cores,
+        sentence_progress,
+        reach,
+        page,
+        twin_index(library.episodes()),
     )
     commit(layout_for(folder, config), library, outcome, record)
     return outcome
@@ -163,9 +173,10 @@ def narrate_job(
     sentence_progress: Progress | None = None,
     reach: Reach | None = None,
     page: Page | None = None,
+    twins: dict[str, EpisodeRecord] | None = None,
 ) -> tuple[Outcome, EpisodeRecord | None]:
     """Prepare and narrate one article with CORES cores."""
-    job = prepare_job(folder, config, source, existing, cores, reach=reach, page=page)
+    job = prepare_job(folder, config, source, existing, cores, reach=reach, page=page, twins=twins)
     if isinstance(job, Outcome):
         return job, None
     return run_job(folder, config, job, use_cache, cores, sentence_progress)
@@ -411,6 +422,7 @@ def narrate_parallel(
         initializer=start_worker,
         initargs=(os.getpid(), spoken, context.Value("i", 0) if cores == 1 else None),
     )
+    twins = twin_index(library.episodes())
     try:
         try:
             prepared: dict[Future[PreparedJob | Outcome], int] = {
@@ -423,6 +435,7 @@ def narrate_parallel(
                     cores,
                     reach=(reaches or {}).get(source),
                     page=(pages or {}).get(source),
+                    twins=twins,
                 ): index
                 for index, source in enumerate(articles)
             }

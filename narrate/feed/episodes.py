@@ -48,6 +48,7 @@ class Outcome:
     status: str  # "new" | "updated" | "unchanged" | "failed"
     title: str | None = None
     error: str | None = None
+    note: str | None = None  # said beside it: "the same article as …"
 
 
 Progress = Callable[[int], None]
@@ -99,6 +100,7 @@ class PreparedJob:
     reach: Reach = field(default_factory=Reach)  # where its lead image may come from
     corrections: list[str] = field(default_factory=list)  # days it changed after publishing
     article_key: str | None = None  # its words, hashed (see article_key)
+    note: str | None = None  # said beside its outcome
 
     @property
     def weight(self) -> int:
@@ -115,12 +117,15 @@ def prepare_job(
     present: bool | None = None,
     reach: Reach | None = None,
     page: Page | None = None,
+    twins: dict[str, EpisodeRecord] | None = None,
 ) -> PreparedJob | Outcome:
     """Load and script one article; an Outcome when it failed or is already narrated as is
     (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER).
     REACH: where the article and its image may be fetched from (default: public addresses,
     or any with allow_private_addresses). PAGE: the article already fetched (no second
-    request for it)."""
+    request for it). TWINS (see twin_index): the feed's episodes by guid and by words, so
+    that one article added from a second source (its URL, then a saved copy) stays one
+    episode."""
     from ..read.extract import extract_page
     from ..read.fetch import fetch
 
@@ -135,6 +140,17 @@ def prepare_job(
     guid = episode_guid(source, article, existing)
     if existing is not None and existing.guid != guid:
         existing = None
+    twin = None
+    if existing is None and twins:
+        twin = twins.get(guid) or twins.get("words:" + article_key(article))
+    if twin is not None and twin.source != source:
+        existing, guid = twin, twin.guid  # the same article: its episode, not a second one
+        if existing.narration_key == key and present is None:
+            present = audio_intact(layout_for(folder, config).episodes, existing)
+        if existing.narration_key == key and present:
+            return Outcome(
+                source, "unchanged", article.title, note=f"the same article as {twin.source}"
+            )
     if existing and existing.narration_key == key and present is None:
         present = audio_intact(layout_for(folder, config).episodes, existing)
     if existing and existing.narration_key == key and present:
@@ -145,7 +161,20 @@ def prepare_job(
         day = dt.datetime.now(dt.timezone.utc).date()
         corrections = [*corrections, day.isoformat()]
         script = narrator.script(article, updated=day)  # its key stays the article's own
-    return PreparedJob(source, article, script, key, guid, existing, reach, corrections, words)
+    note = f"the same article as {twin.source}" if twin is not None and twin is existing else None
+    return PreparedJob(
+        source, article, script, key, guid, existing, reach, corrections, words, note
+    )
+
+
+def twin_index(records: list[EpisodeRecord]) -> dict[str, EpisodeRecord]:
+    """The feed's episodes by guid and by their article's words ("words:" + article_key)."""
+    index: dict[str, EpisodeRecord] = {}
+    for record in records:
+        index[record.guid] = record
+        if record.article_key:
+            index.setdefault("words:" + record.article_key, record)
+    return index
 
 
 def article_key(article: Article) -> str:
@@ -292,7 +321,8 @@ def run_job(
         corrections=json.dumps(job.corrections) if job.corrections else None,
         article_key=job.article_key,
     )
-    return Outcome(job.source, "updated" if existing else "new", article.title), record
+    status = "updated" if existing else "new"
+    return Outcome(job.source, status, article.title, note=job.note), record
 
 
 def doubtful_json(report: VerifyReport) -> str:

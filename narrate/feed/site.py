@@ -137,9 +137,21 @@ def index_page(config: FeedConfig, episodes: list[EpisodeRecord], episodes_dir: 
 
 def episode_page(config: FeedConfig, record: EpisodeRecord, episodes_dir: Path) -> str:
     template = environment().get_template("episode.html.j2")
-    parts = transcript_parts(episodes_dir / f"{episode_stem(record)}.transcript.json")
+    stem = episode_stem(record)
+    parts = transcript_parts(episodes_dir / f"{stem}.transcript.json")
+    # Open Graph and Twitter card: what a shared link shows (addresses must be absolute).
+    card = {
+        "url": config.url(f"episodes/{stem}.html"),
+        "image": config.url(f"episodes/{stem}.jpg"),
+        "audio": config.url(f"episodes/{record.audio}"),
+        "audio_type": record.mime,
+        "locale": config.language.replace("-", "_"),
+    }
     return template.render(
-        **common(config, "../"), episode=episode_view(record, config.language), transcript=parts
+        **common(config, "../"),
+        episode=episode_view(record, config.language),
+        transcript=parts,
+        card=card,
     )
 
 
