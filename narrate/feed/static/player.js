@@ -61,6 +61,8 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
 .transcript span { cursor: pointer; border-radius: 3px; }
 .transcript span.now { background: var(--mark); }
 .disclosure { margin-top: 10px; }
+.vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  clip-path: inset(50%); white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) {
   .np *, .np { transition: none !important; animation: none !important;
     scroll-behavior: auto !important; }
@@ -157,8 +159,12 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       type: 'range', class: 'seek', min: '0', max: String(Math.max(1, Math.round(duration))), step: '1',
       value: '0', 'aria-label': words.say('position'), 'aria-valuetext': spokenAt(0, duration),
     });
-    const back = make('button', { type: 'button', class: 'back', 'aria-label': words.say('back', { seconds: SKIP }), text: `−${SKIP}s` });
-    const ahead = make('button', { type: 'button', class: 'ahead', 'aria-label': words.say('forward', { seconds: SKIP }), text: `+${SKIP}s` });
+    /* A short visible label and the words a screen reader says: the accessible name is the
+     * words alone (the visible "−15s" is hidden from it), so no name contradicts the text. */
+    const skipButton = (name, shown, said) => make('button', { type: 'button', class: name },
+      make('span', { 'aria-hidden': 'true', text: shown }), make('span', { class: 'vh', text: said }));
+    const back = skipButton('back', `−${SKIP}s`, words.say('back', { seconds: SKIP }));
+    const ahead = skipButton('ahead', `+${SKIP}s`, words.say('forward', { seconds: SKIP }));
     const speed = make('select', { class: 'rate', id: `${id}-speed` });
     for (const rate of SPEEDS) speed.append(make('option', { value: String(rate), text: `${rate}×` }));
     speed.value = '1';
@@ -179,7 +185,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
       for (const chapter of chapters) {
         const button = make('button', { type: 'button', 'data-start': String(chapter.start) },
           make('span', { class: 'at', text: clock(chapter.start) }), make('span', { text: String(chapter.title) }));
-        button.setAttribute('aria-label', words.say('chapter', { title: chapter.title, time: spoken(chapter.start, words) }));
+        button.title = words.say('chapter', { title: chapter.title, time: spoken(chapter.start, words) });
         button.addEventListener('click', () => { audio.currentTime = Number(chapter.start); show(); });
         chapterButtons.push(button);
         list.append(make('li', {}, button));
