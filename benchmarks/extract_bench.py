@@ -1,6 +1,13 @@
 """Extraction quality: narrate against plain trafilatura on pages nobody here wrote.
 
     python benchmarks/extract_bench.py [--data ../shared/data] [--worst N] [--only NAME]
+                                       [--save FILE] [--against FILE]
+
+--save writes every page's score to FILE (JSON); --against FILE prints each page whose score
+moved since that file was saved (another checkout's, say), and the change per class of page.
+
+What narrate is scored on is what it reads of the article besides its title and byline: the
+subtitle (the dek, said in the intro after the title) and the body's blocks.
 
 Pages: every Readability.js test page (its `expected.html` is the article, tags stripped;
 the pages it marks not readerable are left out) and every page of trafilatura's English news
@@ -145,9 +152,10 @@ def narrate_text(page: Page) -> tuple[str, str]:
         article = extract(page.html, page.url)
     except NarrateError:
         return "", ""
+    dek = [article.dek] if getattr(article, "dek", None) else []  # said in the intro
     return (
-        "\n".join(block.text for block in article.blocks),
-        "\n".join(block.text for block in article.blocks if block.kind != "code"),
+        "\n".join([*dek, *(block.text for block in article.blocks)]),
+        "\n".join([*dek, *(block.text for block in article.blocks if block.kind != "code")]),
     )
 
 
@@ -238,6 +246,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages by F1")
     parser.add_argument("--only", help="pages whose name contains this")
+    parser.add_argument("--save", type=Path, help="write every page's score to this JSON file")
+    parser.add_argument("--against", type=Path, help="print the pages that moved since FILE")
     args = parser.parse_args()
     if not (args.data / "extraction").exists():
         sys.exit(f"no extraction data in {args.data}: pass --data")
@@ -281,7 +291,51 @@ def main() -> None:
             spoken = flat(ours.texts[name])
             junk = [s for s in page.without if flat(s) and flat(s) in spoken]
             print(f"  junk spoken on {name}: {junk}")
+    scores = page_scores(pages, ours)
+    if args.save:
+        args.save.write_text(json.dumps(scores, indent=1, sort_keys=True), encoding="utf-8")
+    if args.against:
+        compare(json.loads(args.against.read_text(encoding="utf-8")), scores)
     del mine
+
+
+def page_scores(pages: list[Page], scores: Scores) -> dict[str, dict[str, float]]:
+    """Each page's own figures: shingle F1 (Readability pages), or the 'with' segments found
+    and the 'without' ones spoken (trafilatura pages)."""
+    result: dict[str, dict[str, float]] = {}
+    for page in pages:
+        text = scores.texts[page.name]
+        if page.gold:
+            result[page.name] = {"f1": shingle_scores(text, page.gold)[2]}
+            continue
+        found = flat(text)
+        result[page.name] = {
+            "with": sum(flat(s) in found for s in page.with_),
+            "without": sum(bool(flat(s)) and flat(s) in found for s in page.without),
+        }
+    return result
+
+
+def compare(before: dict[str, dict[str, float]], now: dict[str, dict[str, float]]) -> None:
+    better = worse = 0
+    for name in sorted(set(before) & set(now)):
+        old, new = before[name], now[name]
+        if old == new:
+            continue
+        if "f1" in new:
+            change = new["f1"] - old["f1"]
+            if abs(change) < 0.0005:
+                continue
+            better, worse = better + (change > 0), worse + (change < 0)
+            print(f"  {name:<60} F1 {old['f1']:.3f} → {new['f1']:.3f} ({change:+.3f})")
+        else:
+            gained = new["with"] - old["with"] - (new["without"] - old["without"])
+            better, worse = better + (gained > 0), worse + (gained < 0)
+            print(
+                f"  {name:<60} with {old['with']:.0f} → {new['with']:.0f}, "
+                f"without {old['without']:.0f} → {new['without']:.0f}"
+            )
+    print(f"pages better: {better}, worse: {worse}")
 
 
 if __name__ == "__main__":

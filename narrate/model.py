@@ -65,6 +65,8 @@ class Block:
 
     kind: str
     text: str
+    # The share of its characters in links (extraction's clue to teasers; not its content).
+    links: float = field(default=0.0, compare=False, repr=False)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Article:
     lang_reason: str = ""  # why this language: declared, detected, or both (--debug, --changes)
     # The title is the body's own first words (a text without one): the intro does not say it.
     title_from_body: bool = False
+    dek: str | None = None  # the subtitle under the title: said once, in the intro
 
     @property
     def word_count(self) -> int:
@@ -107,7 +110,7 @@ class Article:
         return replace(safe, blocks=[b for b in blocks if b.text.strip()], **limited)
 
 
-FIELD_LIMITS = {"title": 300, "author": 300, "site": 120, "lang": 35, "date": 40}
+FIELD_LIMITS = {"title": 300, "author": 300, "site": 120, "lang": 35, "date": 40, "dek": 600}
 MAX_URL = 2048  # longer addresses are no article's own
 
 

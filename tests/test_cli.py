@@ -239,7 +239,9 @@ def test_an_unchanged_page_is_recognised_before_it_is_read(tmp_path, runner, mon
     page.write_bytes(SAMPLE_HTML.read_bytes().replace(b"</body>", b"<!-- ad slot --></body>"))
     read = []
     real = narrate.read.extract.extract_page
-    monkeypatch.setattr(narrate.read.extract, "extract_page", lambda p: read.append(p) or real(p))
+    monkeypatch.setattr(
+        narrate.read.extract, "extract_page", lambda p, *rest: read.append(p) or real(p, *rest)
+    )
     result = runner.invoke(cli, args)
     assert read and result.exit_code == 0 and "Up to date" in result.output
 

@@ -201,8 +201,10 @@ def test_plain_text_page_goes_through_parse_text():
 def test_empty_text_raises():
     with pytest.raises(ExtractError):
         parse_text("\n\n  \n")
-    with pytest.raises(ExtractError):
-        parse_text("Only a title\n")
+    with pytest.raises(ExtractError, match="no article text found after the title"):
+        parse_text("A title\n\nSubscribe now\n")  # a title, then only furniture
+    one_line = parse_text("Only one line\n")  # one line is a story of one line, not a title
+    assert one_line.title_from_body and [b.text for b in one_line.blocks] == ["Only one line"]
 
 
 # --- pages written to be awkward: each class of failure seen on real news pages -----------

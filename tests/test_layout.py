@@ -21,6 +21,7 @@ LAYERS = [
         "narrate.stopping",
         "narrate.cores",
         "narrate.ffmpeg",
+        "narrate.languages",  # narrate's own words, read by the speech, audio and feed stages
     },
     {"narrate.read"},
     {"narrate.speech"},

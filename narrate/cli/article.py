@@ -69,10 +69,7 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
         from ..voice.listen import Listener
 
         Listener.require()
-    to_stdout = output == "-"
-    if to_stdout:  # built in a private folder, then streamed out (no sidecars: one stream)
-        output = stdout_staging(ctx, suffix_of(settings))
-        params.update(sidecars=False, force=True)
+    to_stdout, output = output == "-", stdout_staging(ctx, output, settings, params)
     folder, named = output_target(output, suffix_of(settings))
     narrator = ctx.with_resource(article_narrator(ctx, settings, source, named, params))
     inputs = input_files(source, settings)
@@ -93,21 +90,34 @@ def article(ctx: click.Context, source: str, output: str | None, **params: Any) 
     if not quiet:
         engine = narrator.engine(script.lang)
         report_article(result, f"{engine.name} {engine.voice}", "standard output" * to_stdout)
-    if to_stdout:
-        import shutil
+    hand_over(result.path, to_stdout)
 
-        with open(result.path, "rb") as audio:
-            shutil.copyfileobj(audio, click.get_binary_stream("stdout"))
+
+def hand_over(path: Path, to_stdout: bool) -> None:
+    """Say where the narration is, or with `-o -` stream it to standard output."""
+    if not to_stdout:
+        click.echo(str(path))
         return
-    click.echo(str(result.path))
+    import shutil
+
+    with open(path, "rb") as audio:
+        shutil.copyfileobj(audio, click.get_binary_stream("stdout"))
 
 
-def stdout_staging(ctx: click.Context, suffix: str) -> str:
-    """Where `-o -` builds its file before streaming it: a private folder removed after."""
+def stdout_staging(
+    ctx: click.Context, output: str | None, settings: Any, params: dict[str, Any]
+) -> str | None:
+    """OUTPUT, or for `-o -` where the file is built before it is streamed: a private folder,
+    removed after (no sidecars: standard output is one stream)."""
     import sys
     import tempfile
 
     from ..errors import OutputError
+
+    if output != "-":
+        return output
+    params.update(sidecars=False, force=True)
+    suffix = suffix_of(settings)
 
     if sys.stdout.isatty():
         raise OutputError(

@@ -182,7 +182,8 @@ def article_key(article: Article) -> str:
     is an edited article, where a changed narration key may be a new voice or lexicon."""
     import hashlib
 
-    words = [article.title, *(f"{b.kind}:{b.text}" for b in article.blocks)]
+    words = [article.title, *([f"dek:{article.dek}"] if article.dek else [])]
+    words += [f"{b.kind}:{b.text}" for b in article.blocks]
     return hashlib.sha256("\n".join(words).encode()).hexdigest()
 
 

@@ -96,7 +96,7 @@ def body_blocks(body: Any) -> list[Block]:
         link_only = link_chars >= ratio * len(text) and len(text.split()) <= 40
         if link_only and kind != "heading" and is_teaser_link(text):
             return  # a link-only line that reads as another story's headline: a teaser
-        blocks.append(Block(kind, text))
+        blocks.append(Block(kind, text, min(1.0, link_chars / max(1, len(text)))))
 
     def loose(text: str | None) -> None:  # text between body elements
         if text and clean_inline(text):
@@ -127,7 +127,11 @@ def body_blocks(body: Any) -> list[Block]:
                 flush()
                 quote_blocks(child)
             else:
-                run.append(text_of(child))
+                text = text_of(child)
+                before = "".join(run)
+                if before and before[-1] in ").,;:!?" and text[:1].isalnum():
+                    run.append(" ")  # trafilatura strips the space before a link
+                run.append(text)
                 if child.tag == "ref" and glued(child, child.tail):
                     run.append(" ")
             run.append(child.tail or "")

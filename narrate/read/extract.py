@@ -74,6 +74,8 @@ def extract(html: str, url: str | None = None) -> Article:
     items = jsonld_items(tree)
     people = jsonld_people(items)
     meta = page_metadata(tree, url, need_author=not people)
+    titles = page_titles(tree)
+    dek = find_dek(tree)
     prune_furniture(tree)
     paragraph_words = count_words(" ".join(tree.xpath("//p//text()")))
     doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
@@ -81,9 +83,10 @@ def extract(html: str, url: str | None = None) -> Article:
     blocks = body_blocks(doc.body if doc is not None else None)
     lang, lang_reason = page_language(tree, " ".join(b.text for b in blocks[:8]))
     log.debug("language %s: %s", lang, lang_reason)
-    blocks = filter_blocks(blocks, title, lang)
+    blocks = filter_blocks(blocks, title, lang, titles)
     if paragraph_words > far_longer(spoken_words(blocks)):
-        blocks = second_opinion(html, parser, url, blocks, title, lang)
+        blocks = second_opinion(html, parser, url, blocks, title, lang, titles)
+    dek, blocks = take_dek(dek, blocks, title)
     if spoken_words(blocks) < MIN_ARTICLE_WORDS:
         raise ExtractError("no article text found on the page")
 
@@ -104,8 +107,70 @@ def extract(html: str, url: str | None = None) -> Article:
         image=(meta.image or None) if meta else None,
         url=address,
         blocks=blocks,
+        dek=dek,
     )
     return article.made_safe()
+
+
+def page_titles(tree: Any) -> tuple[str, ...]:
+    """What the page calls the story: og:title and <title>, and its first <h1> where they
+    agree it is the headline (a page of several uses the others for its sections, and an
+    <h1> its metadata does not name may be a heading of the text)."""
+    from .junk import normalise_key
+
+    named = tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+    named += [t.text_content() for t in tree.iter("title")]
+    named = [clean_inline(t) for t in named[:6] if t and t.strip()]
+    keys = [normalise_key(t) for t in named]
+    for h1 in list(tree.iter("h1"))[:1]:
+        key = normalise_key(h1.text_content())
+        if key and any(key in k or k in key for k in keys if k):
+            named.append(clean_inline(h1.text_content()))
+    return tuple(named)
+
+
+DEK_MARK = re.compile(
+    r"(?:^|[\s_-])(?:dek|deck|standfirst|sub-?title|subtitle|sub-?headline|subhead|strapline|"
+    r"kicker-?text)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+DEK_MAX_WORDS = 60
+
+
+def find_dek(tree: Any) -> str | None:
+    """The page's subtitle, where it marks one (class or id "dek", "standfirst", "subtitle"…,
+    or itemprop alternativeHeadline): short, and not a paragraph of the story."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "body", "meta"):
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.get("itemprop") == "alternativeHeadline" or DEK_MARK.search(names):
+            text = clean_inline(element.text_content())
+            if text and 3 <= count_words(text) <= DEK_MAX_WORDS:
+                return text
+    return None
+
+
+def take_dek(dek: str | None, blocks: list[Block], title: str) -> tuple[str | None, list[Block]]:
+    """The subtitle, taken out of the body where it heads it — the page's marked one, or a
+    heading of a sentence or so above the story's first paragraph — to be said once, in the
+    intro after the title. (A lead paragraph that repeats the page's description stays: lead
+    paragraphs often are the description.)"""
+    from .junk import normalise_key
+
+    if len(blocks) < 2:
+        return None, blocks
+    first = blocks[0]
+    if dek and normalise_key(first.text) == normalise_key(dek):
+        return first.text, blocks[1:]
+    if (
+        first.kind == "heading"
+        and blocks[1].kind == "paragraph"
+        and 6 <= count_words(first.text) <= DEK_MAX_WORDS // 2
+        and normalise_key(first.text) != normalise_key(title)
+    ):
+        return first.text, blocks[1:]
+    return None, blocks  # a marked subtitle the story's text leaves out stays out
 
 
 def spoken_words(blocks: list[Block]) -> int:
@@ -118,7 +183,13 @@ def far_longer(words: int) -> float:
 
 
 def second_opinion(
-    html: str, parser: Any, url: str | None, blocks: list[Block], title: str, lang: str
+    html: str,
+    parser: Any,
+    url: str | None,
+    blocks: list[Block],
+    title: str,
+    lang: str,
+    titles: tuple[str, ...] = (),
 ) -> list[Block]:
     """BLOCKS, or the story Readability's algorithm finds on the page when it is far longer
     (trafilatura cut the story short), read and filtered the same way.
@@ -137,7 +208,8 @@ def second_opinion(
         doc = trafilatura.bare_extraction(summary, url=url, **TRAFILATURA_OPTIONS)
     except Exception:  # a second opinion that fails changes nothing
         return blocks
-    other = filter_blocks(body_blocks(doc.body if doc is not None else None), title, lang)
+    found = body_blocks(doc.body if doc is not None else None)
+    other = filter_blocks(found, title, lang, titles)
     return other if spoken_words(other) > far_longer(spoken_words(blocks)) else blocks
 
 

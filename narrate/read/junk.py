@@ -123,9 +123,12 @@ def normalise_key(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
-def filter_blocks(blocks: list[Block], title: str, lang: str = "en") -> list[Block]:
-    """Drop junk blocks, teaser sections, the repeated title, furniture repeats, and trailing
-    teasers, headlines and orphan headings."""
+def filter_blocks(
+    blocks: list[Block], title: str, lang: str = "en", titles: tuple[str, ...] = ()
+) -> list[Block]:
+    """Drop junk blocks, teaser sections, the repeated title (and at the head of the body,
+    what repeats any of TITLES — the page's <h1>, og:title and <title> — or a kicker above
+    it), furniture repeats, and trailing teasers, link runs, headlines and orphan headings."""
     title_key = normalise_key(title)
     code = [b.kind == "code" for b in blocks]  # a listing is the story's, never junk
     found = [
@@ -147,8 +150,10 @@ def filter_blocks(blocks: list[Block], title: str, lang: str = "en") -> list[Blo
     drop_control_runs(blocks, junk)
     junk = [bad and not listing for bad, listing in zip(junk, code, strict=True)]
     kept = drop_repeats([b for b, bad in zip(blocks, junk, strict=True) if not bad])
+    drop_leading(kept, (title, *titles))
     drop_pull_quotes(kept)
     drop_cut_excerpts(kept)
+    drop_trailing_link_runs(kept)
     while (
         kept
         and kept[-1].kind != "code"
@@ -164,6 +169,59 @@ def filter_blocks(blocks: list[Block], title: str, lang: str = "en") -> list[Blo
     ):
         kept.pop()
     return kept
+
+
+LEADING_BLOCKS = 3  # the head of the body: where a repeated title or a kicker sits
+
+
+def drop_leading(blocks: list[Block], titles: tuple[str, ...]) -> None:
+    """Remove, in place, what heads the body but is no story: a block that is one of the
+    page's titles or part of one (its <h1>, og:title, <title>: "Austin: … | Kyiv Independent"
+    holds "Austin: …"), and a kicker — a label of a few words without a sentence's end
+    ("UKRAINE WAR") — above the story's first words."""
+    keys = [k for k in (normalise_key(t) for t in titles if t) if k]
+    for _ in range(LEADING_BLOCKS):
+        if len(blocks) < 2 or blocks[0].kind == "code":
+            return
+        key = normalise_key(blocks[0].text)
+        title_part = len(key) >= 3 and any(key == k or f" {key} " in f" {k} " for k in keys)
+        kicker = (  # a dateline ("10月14日报道", "KYIV, Dec. 7") has its date: not a kicker
+            blocks[0].kind == "paragraph"  # a heading of a few words opens a section
+            and is_fragment(blocks[0].text)
+            and not re.search(r"\d", blocks[0].text)
+        )
+        if not (title_part or kicker):
+            return
+        del blocks[0]
+
+
+LINK_RUN = 3  # short link-heavy blocks in a row at the end: other stories, not this one
+LINK_RUN_MAX_WORDS = 25
+LINK_HEAVY = 0.5
+
+
+def drop_trailing_link_runs(blocks: list[Block]) -> None:
+    """Remove, in place, a trailing run of short link-heavy blocks (other stories' headlines
+    under a "Don't miss" or with none) and the label or heading right above it."""
+    start = len(blocks)
+    while start > 0 and is_link_teaser(blocks[start - 1]):
+        start -= 1
+    if len(blocks) - start < LINK_RUN or start == 0:
+        return
+    if start > 1 and (blocks[start - 1].kind == "heading" or is_headline(blocks[start - 1].text)):
+        start -= 1
+    del blocks[start:]
+
+
+def is_link_teaser(block: Block) -> bool:
+    """A short block mostly of links that reads as a headline, not as a sentence (a
+    reference list's "Kirk, J. "Title". Site. 2022." is the article's own)."""
+    return (
+        block.kind != "code"
+        and block.links >= LINK_HEAVY
+        and count_words(block.text) <= LINK_RUN_MAX_WORDS
+        and is_headline(block.text)
+    )
 
 
 def drop_teaser_sections(blocks: list[Block], junk: list[bool], lang: str) -> None:
@@ -236,9 +294,9 @@ def drop_repeats(blocks: list[Block]) -> list[Block]:
     previous = None
     for block, key in zip(blocks, keys, strict=True):
         repeat = key in seen and len(key) > 20 and block.kind not in ("heading", "code")
-        furniture = (
-            counts[key] >= REPEATED_FURNITURE and count_words(block.text) <= TEASER_MAX_WORDS
-        )
+        # Only a label repeats as furniture ("Advertisement"): a short sentence or question
+        # the story repeats (a recipe's "Serves 4.", an interview's "Why?") is its own.
+        furniture = counts[key] >= REPEATED_FURNITURE and is_fragment(block.text)
         if repeat and (key == previous or furniture):
             continue
         seen.add(key)

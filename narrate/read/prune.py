@@ -24,7 +24,10 @@ STORY_MARK_SHARE = 0.4  # …and this share of all the page's long paragraphs
 
 
 def prune_furniture(tree: Any) -> None:
-    """Remove captions, forms, players and class-marked furniture from the DOM in place."""
+    """Remove hidden elements, captions, forms, players and class-marked furniture from the
+    DOM in place; embedded posts become quotes."""
+    drop_hidden(tree)
+    quote_embedded_posts(tree)
     safe = story_elements(tree)
     for element in list(tree.iter(*DROP_TAGS)):
         if element not in safe:
@@ -93,6 +96,55 @@ def story_marks(tree: Any) -> set[str]:
         counts.update(names)
     least = max(STORY_MARK_MIN, STORY_MARK_SHARE * long_paragraphs)
     return {name for name, count in counts.items() if count >= least}
+
+
+HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+HIDDEN_MAX_SHARE = 0.5  # never drop more than this share of the page's paragraph text
+
+
+def drop_hidden(tree: Any) -> None:
+    """Remove what the page hides from its readers (the `hidden` attribute, display:none,
+    visibility:hidden in its style): a schema.org copy of the body kept for crawlers, a
+    template, a tracking box. Not aria-hidden: pull quotes and visual repeats use it, shown to
+    the eye. A page that hides most of its text shows it by script: then nothing is dropped."""
+    hidden = [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("html", "head", "body")
+        and (element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style", "")))
+    ]
+    outermost = [e for e in hidden if not any(a in hidden for a in e.iterancestors())]
+    if not outermost:
+        return
+    total = paragraph_chars(tree)
+    hidden_chars = sum(paragraph_chars(e) for e in outermost)
+    if total and hidden_chars > HIDDEN_MAX_SHARE * total:
+        return
+    for element in outermost:
+        drop(element)
+
+
+def paragraph_chars(element: Any) -> int:
+    return sum(len(p.text_content().strip()) for p in element.iter("p")) or len(
+        element.text_content().strip()
+    ) * (element.tag == "p")
+
+
+EMBEDDED_POSTS = re.compile(r"\b(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed)\b")
+
+
+def quote_embedded_posts(tree: Any) -> None:
+    """An embedded post (a tweet, an Instagram or TikTok post, as their blockquotes) becomes a
+    plain quote of its words, without the links to its pictures: a listener hears what was
+    posted, and no "pic.twitter.com" address."""
+    for quote in list(tree.iter("blockquote")):
+        if not EMBEDDED_POSTS.search(quote.get("class", "")):
+            continue
+        for link in list(quote.iter("a")):
+            text = link.text_content().strip()
+            if re.match(r"^(?:pic\.twitter\.com|https?://|t\.co/|www\.)\S*$", text):
+                drop(link)
 
 
 def drop(element: Any) -> None:

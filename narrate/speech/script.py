@@ -34,9 +34,11 @@ class SpeechOptions:
 
 def intro_text(article: Article, lang: str | None = None) -> str:
     """The spoken intro, as written in LANG (default: the article's):
-    "<title>. By <author>, <site>. <date>."."""
+    "<title>. <dek>. By <author>, <site>. <date>."."""
     words = words_for(lang or article.lang)
     parts = [] if article.title_from_body else [sentence_end(article.title)]
+    if article.dek:
+        parts.append(sentence_end(article.dek))
     byline = []
     if article.author:
         byline.append(words.say("speech", "by", author=article.author))
