@@ -533,3 +533,114 @@ def test_a_byline_keeps_the_initials_the_page_wrote():
         page(f"<article><h1>Council approves plan</h1>{paragraphs()}</article>", head)
     )
     assert article.author == "Dana A. Ford and James S. A. Corey"
+
+
+# --- issue 32: the classes of page still lost -----------------------------------------------
+
+
+def test_a_hidden_copy_of_the_body_is_not_read_but_a_page_shown_by_script_is():
+    hidden_copy = "<div style='display: none' itemprop='articleBody'><p>" + (
+        "A copy for crawlers that no reader sees, with words of its own in it. " * 4
+    ) + "</p></div>"  # fmt: skip
+    html = page(f"<article><h1>Council approves plan</h1>{paragraphs()}{hidden_copy}</article>")
+    assert "copy for crawlers" not in spoken(extract(html))
+    by_script = page(f"<article hidden><h1>Council approves plan</h1>{paragraphs()}</article>")
+    assert all(text in spoken(extract(by_script)) for text in STORY)  # most of the page: kept
+
+
+def test_an_embedded_tweet_is_read_as_a_quote_without_its_picture_link():
+    tweet = (
+        "<blockquote class='twitter-tweet'><p lang='en'>The council just voted yes on every "
+        "line of the plan. <a href='https://t.co/x'>pic.twitter.com/x</a></p>&mdash; Ann Lee "
+        "(@annlee) <a href='https://twitter.com/annlee/status/1'>December 7, 2026</a>"
+        "</blockquote><script async src='https://platform.twitter.com/widgets.js'></script>"
+    )
+    rest = "".join(f"<p>{text}</p>" for text in STORY[1:])
+    article = extract(
+        page(f"<article><h1>Council approves plan</h1><p>{STORY[0]}</p>{tweet}{rest}</article>")
+    )
+    quotes = [b.text for b in article.blocks if b.kind == "quote"]
+    assert any("voted yes on every line" in q for q in quotes)
+    assert "pic.twitter.com" not in spoken(article)
+    assert "(@annlee) December 7, 2026" in spoken(article)
+
+
+def test_a_short_question_the_story_repeats_is_kept_and_a_repeated_label_is_not():
+    turns = "".join(
+        f"<p>Why?</p><p>{text}</p><p>Advertisement</p>" for text in STORY
+    )  # an interview's recurring question, and an ad label between the answers
+    article = extract(page(f"<article><h1>Council approves plan</h1>{turns}</article>"))
+    texts = [b.text for b in article.blocks]
+    assert texts.count("Why?") == 3 and "Advertisement" not in texts
+
+
+def test_the_head_of_the_body_loses_the_title_and_a_kicker_but_not_a_section_heading():
+    head = "<meta property='og:title' content='Council approves plan | City News'>"
+    body = (
+        "<article><h1>Council approves plan</h1><p>TRANSIT</p><p>Council approves plan</p>"
+        f"{paragraphs()}</article>"
+    )
+    article = extract(page(body, head=head, title="Council approves plan | City News"))
+    assert article.blocks[0].text == STORY[0]
+    section = extract(
+        page(
+            f"<article><h1>Council approves plan</h1><h2>What happened</h2>{paragraphs()}</article>"
+        )
+    )
+    assert section.blocks[0].text == "What happened"  # a heading of a few words opens a section
+
+
+def test_a_subtitle_heading_the_body_is_said_once_in_the_intro():
+    from narrate.speech.script import intro_text
+
+    dek = "Three new bus lines will link the north with the centre by next spring"
+    body = (
+        f"<article><h1>Council approves plan</h1><p class='article-dek'>{dek}</p>"
+        f"{paragraphs()}</article>"
+    )
+    article = extract(page(body))
+    assert article.dek == dek and dek not in spoken(article)
+    assert intro_text(article).startswith(f"Council approves plan. {dek}.")
+
+
+def test_a_trailing_run_of_link_headlines_is_not_read_and_references_are():
+    teasers = "".join(
+        f"<p><a href='/s{i}'>Another city votes on a different transit plan {i}</a></p>"
+        for i in range(4)
+    )
+    html = page(
+        f"<article><h1>Council approves plan</h1>{paragraphs()}<h3>Don't miss</h3>{teasers}"
+        "</article>"
+    )
+    article = extract(html)
+    assert spoken(article).endswith(STORY[-1]) and "Don't miss" not in spoken(article)
+    from narrate.model import Block
+    from narrate.read.junk import is_link_teaser
+
+    # A reference list's entries are sentences, however linked: only headlines are teasers.
+    assert not is_link_teaser(Block("list_item", 'Lee, A. "Transit". City Review. 2021.', 0.9))
+    assert is_link_teaser(Block("paragraph", "Another city votes on a different plan", 1.0))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("it", "Leggi anche"), ("pt", "Você pode gostar"), ("en", "DON'T MISS")]
+)
+def test_teaser_sections_are_known_in_more_languages(lang, heading):
+    from narrate.read.junk import opens_teasers
+
+    assert opens_teasers(heading, lang)
+
+
+def test_a_story_split_by_ad_rows_is_read_whole():
+    part = "".join(f"<p>{text}</p>" for text in STORY)
+    later = (
+        "<p>The new lines will be free for the first month, the transport authority said on "
+        "Wednesday, and fares will rise only in the autumn.</p>"
+    )
+    body = (
+        f"<main><h1>Council approves plan</h1><div class='article-body'>{part}</div>"
+        "<div class='ad-row'><div class='ad-slot'>Advertisement</div></div>"
+        f"<div class='article-body'>{later}</div></main>"
+    )
+    article = extract(page(body))
+    assert "free for the first month" in spoken(article) and "Advertisement" not in spoken(article)

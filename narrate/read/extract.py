@@ -80,7 +80,7 @@ def extract(html: str, url: str | None = None) -> Article:
     paragraph_words = count_words(" ".join(tree.xpath("//p//text()")))
     doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     title = clean_inline(meta.title or "") if meta else ""
-    blocks = body_blocks(doc.body if doc is not None else None)
+    blocks = join_split_body(tree, body_blocks(doc.body if doc is not None else None))
     lang, lang_reason = page_language(tree, " ".join(b.text for b in blocks[:8]))
     log.debug("language %s: %s", lang, lang_reason)
     blocks = filter_blocks(blocks, title, lang, titles)
@@ -110,6 +110,46 @@ def extract(html: str, url: str | None = None) -> Article:
         dek=dek,
     )
     return article.made_safe()
+
+
+SPLIT_PART_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
+
+
+def join_split_body(tree: Any, blocks: list[Block]) -> list[Block]:
+    """BLOCKS, and the rest of a story the page splits across several containers of one kind
+    (the same tag and class, or itemprop, in a row) with ad rows between them: trafilatura
+    takes the first container and stops there. The containers after the one that holds the
+    story's last paragraph are read in order; what they hold is filtered with the rest."""
+    from .junk import normalise_key
+
+    last = next((b for b in reversed(blocks) if b.kind == "paragraph" and len(b.text) > 40), None)
+    if last is None:
+        return blocks
+    key = normalise_key(last.text)
+    holder = next((p for p in tree.iter("p") if normalise_key(p.text_content()) == key), None)
+    container = holder.getparent() if holder is not None else None
+    while container is not None and not (container.get("class") or container.get("itemprop")):
+        container = container.getparent()
+    if container is None or container.tag in ("body", "html", "main", "article"):
+        return blocks
+    mark = (container.tag, container.get("class"), container.get("itemprop"))
+    seen = {normalise_key(b.text) for b in blocks}
+    extra: list[Block] = []
+    for sibling in container.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if (sibling.tag, sibling.get("class"), sibling.get("itemprop")) != mark:
+            continue  # an ad row, a share bar: not the story's, passed over
+        for part in sibling.iter(*SPLIT_PART_TAGS):
+            if any(a.tag in SPLIT_PART_TAGS for a in part.iterancestors()):
+                continue  # inside a part already read
+            text = clean_inline(part.text_content())
+            if text and normalise_key(text) not in seen:
+                seen.add(normalise_key(text))
+                kind = "heading" if part.tag.startswith("h") else {"li": "list_item",
+                    "blockquote": "quote"}.get(part.tag, "paragraph")  # fmt: skip
+                extra.append(Block(kind, text))
+    return blocks + extra
 
 
 def page_titles(tree: Any) -> tuple[str, ...]:
