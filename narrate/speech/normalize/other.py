@@ -457,6 +457,106 @@ def uk_cardinal(plain: str, following: str) -> str:
     return spoken[: -len("один")] + said.get(ending, "один")
 
 
+# Ukrainian numbers in the genitive, as after "до", "від", "з", "близько": "до двадцяти двох
+# гривень", "з п'яти областей".
+UK_GEN_UNITS = (
+    "нуля",
+    "одного",
+    "двох",
+    "трьох",
+    "чотирьох",
+    "п'яти",
+    "шести",
+    "семи",
+    "восьми",
+    "дев'яти",
+    "десяти",
+    "одинадцяти",
+    "дванадцяти",
+    "тринадцяти",
+    "чотирнадцяти",
+    "п'ятнадцяти",
+    "шістнадцяти",
+    "сімнадцяти",
+    "вісімнадцяти",
+    "дев'ятнадцяти",
+)
+UK_GEN_TENS = (
+    "",
+    "",
+    "двадцяти",
+    "тридцяти",
+    "сорока",
+    "п'ятдесяти",
+    "шістдесяти",
+    "сімдесяти",
+    "вісімдесяти",
+    "дев'яноста",
+)
+UK_GEN_HUNDREDS = (
+    "",
+    "ста",
+    "двохсот",
+    "трьохсот",
+    "чотирьохсот",
+    "п'ятисот",
+    "шестисот",
+    "семисот",
+    "восьмисот",
+    "дев'ятисот",
+)
+UK_GEN_SCALES = ((10**9, "мільярда", "мільярдів"), (10**6, "мільйона", "мільйонів"),
+                 (10**3, "тисячі", "тисяч"))  # fmt: skip
+UK_GENITIVE_PREPOSITIONS = {
+    "до", "від", "з", "із", "зі", "близько", "біля", "після", "для", "без", "серед",
+    "замість", "протягом", "кількох",
+}  # fmt: skip
+
+
+def uk_genitive_under_1000(n: int, feminine: bool) -> list[str]:
+    said = [UK_GEN_HUNDREDS[n // 100]] if n >= 100 else []
+    rest = n % 100
+    if rest >= 20:
+        said.append(UK_GEN_TENS[rest // 10])
+        rest %= 10
+    if rest or not said:
+        said.append("однієї" if rest == 1 and feminine else UK_GEN_UNITS[rest])
+    return [w for w in said if w]
+
+
+def uk_genitive(n: int, feminine: bool = False) -> str:
+    """N in the genitive: 22 → "двадцяти двох", 1000 → "тисячі", 2300 → "двох тисяч трьохсот"."""
+    said: list[str] = []
+    for size, one, many in UK_GEN_SCALES:
+        count, n = divmod(n, size)
+        if count:
+            if count > 1:
+                said += uk_genitive_under_1000(count, feminine=size == 10**3)
+            ends_one = count % 10 == 1 and count % 100 != 11
+            said.append(one if ends_one else many)
+    if n or not said:
+        said += uk_genitive_under_1000(n, feminine)
+    return " ".join(said)
+
+
+def uk_governs_genitive(before_text: str) -> bool:
+    """Whether the word before a Ukrainian number asks for the genitive ("до 22 грн")."""
+    last = re.search(r"([^\W\d_]+)\s*$", before_text[-30:])
+    return bool(last and last.group(1).lower() in UK_GENITIVE_PREPOSITIONS)
+
+
+def uk_counted_genitive(plain: str, noun: Noun | None) -> str | None:
+    """A whole number (and NOUN) in the genitive; None for what this does not say (decimals)."""
+    if "." in plain or not plain.isdigit() or len(plain) > 12:
+        return None
+    n = int(plain)
+    spoken = uk_genitive(n, bool(noun and noun.feminine))
+    if noun is None:
+        return spoken
+    ends_one = n % 10 == 1 and n % 100 != 11
+    return f"{spoken} {noun.decimal if ends_one and noun.decimal else noun.many}"
+
+
 def number_words(plain: str, code: str, feminine: bool | None = None) -> str:
     """PLAIN ('1000.5') said in CODE, agreeing with the noun after it where it is whole."""
     if "." in plain:
@@ -550,6 +650,10 @@ def rules_for(code: str) -> list[Rule]:
     def cardinal_rule(m: re.Match[str]) -> str:
         plain = to_plain(m.group(0))
         if code == "uk":
+            if uk_governs_genitive(before(m)):
+                said = uk_counted_genitive(plain, None)
+                if said:
+                    return said
             return uk_cardinal(plain, after(m))
         return number_words(plain, code, feminine_next(after(m), code))
 
@@ -636,6 +740,12 @@ def rules_for(code: str) -> list[Rule]:
 
         def percent(m: re.Match[str]) -> str:
             plain = to_plain(m.group("num"))
+            if code == "uk" and uk_governs_genitive(before(m)):
+                one, few, many = language.percent
+                noun = Noun(one, few, many, False, UK_DECIMAL_FORM.get(one, many))
+                said = uk_counted_genitive(plain, noun)
+                if said:
+                    return said
             return f"{number_words(plain, code)} {plural_form(plain, language.percent, code)}"
 
         rules.append((re.compile(r"(?P<num>" + NUM + r")\s?%"), percent))
@@ -802,6 +912,10 @@ def money_rules(code: str, language: Language) -> list[Rule]:
                 else:
                     spoken += f" {said_cents}"
             return spoken
+        if code == "uk" and uk_governs_genitive(before(m)):
+            said = uk_counted_genitive(plain, currency)
+            if said:
+                return said
         return f"{number_words(plain, code, currency.feminine)} {noun_form(plain, currency, code)}"
 
     return [
@@ -843,6 +957,10 @@ def measure_rules(code: str) -> list[Rule]:
     def measure(m: re.Match[str]) -> str:
         noun = nouns[m.group("unit")]
         plain = to_plain(m.group("num"))
+        if code == "uk" and uk_governs_genitive(before(m)):
+            said = uk_counted_genitive(plain, noun)
+            if said:
+                return said
         return f"{number_words(plain, code, noun.feminine)} {noun_form(plain, noun, code)}"
 
     rules: list[Rule] = [
