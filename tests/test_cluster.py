@@ -543,3 +543,19 @@ def test_the_api_narrates_its_queue_on_the_cluster(cluster, tmp_path):
         assert feed.count("<item>") == 2
     finally:
         service.stop()
+
+
+def test_a_saved_copy_of_an_article_stays_one_episode_on_the_cluster(cluster, tmp_path):
+    import shutil
+
+    folder = tmp_path / "feed"
+    init(folder)
+    [source] = articles(tmp_path / "pages", count=1, paragraphs=2)
+    first = narrate(tmp_path, "feed", "add", str(folder), source, "--cluster", cluster.address)
+    assert "1 new" in first.stderr, first.stderr
+    copy = tmp_path / "saved-copy.html"
+    shutil.copyfile(source, copy)
+    again = narrate(tmp_path, "feed", "add", str(folder), str(copy), "--cluster", cluster.address)
+    assert again.returncode == 0, again.stderr
+    assert "0 new" in again.stderr and "the same article as" in again.stderr, again.stderr
+    assert len(feed_items(folder)) == 1

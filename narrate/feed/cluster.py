@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MissingExtra, NarrateError
 from ..read.reach import Reach
 from .config import FeedConfig, FeedError
-from .episodes import ClusterLost, audio_intact
+from .episodes import ClusterLost, audio_intact, twin_index
 from .layout import FeedLayout
 
 if TYPE_CHECKING:
@@ -63,14 +63,26 @@ def prepare_task(
     present: bool,
     reach: Reach | None = None,
     page: Page | None = None,
+    twins: dict[str, EpisodeRecord] | None = None,
+    intact: frozenset[str] | None = None,
 ) -> PreparedJob | Outcome:
-    """Read and script one article (see batch.prepare_job; PAGE: fetched already)."""
+    """Read and script one article (see batch.prepare_job; PAGE: fetched already; TWINS and
+    INTACT: the feed's episodes, so that an article from a second source stays one)."""
     from .episodes import Outcome, prepare_job
 
     with worker_folder() as folder:
         try:
             return prepare_job(
-                folder, config, source, existing, 1, present=present, reach=reach, page=page
+                folder,
+                config,
+                source,
+                existing,
+                1,
+                present=present,
+                reach=reach,
+                page=page,
+                twins=twins,
+                intact=intact,
             )
         except NarrateError as exc:
             return Outcome(source, "failed", error=str(exc))
@@ -246,6 +258,9 @@ def narrate_on_cluster(
         distributed = require_distributed()
         pending = distributed.as_completed(loop=client.loop)
         queue = iter(enumerate(articles))
+        records = library.episodes()
+        twins = twin_index(records)
+        intact = frozenset(r.guid for r in records if audio_intact(layout.episodes, r))
 
         def start_next() -> bool:
             try:
@@ -257,7 +272,16 @@ def narrate_on_cluster(
             reach = (reaches or {}).get(source)
             page = (pages or {}).get(source)
             job = client.submit(
-                prepare_task, source, config, existing, present, reach, page, pure=False
+                prepare_task,
+                source,
+                config,
+                existing,
+                present,
+                reach,
+                page,
+                twins,
+                intact,
+                pure=False,
             )
             summary = client.submit(task_summary, job, pure=False)
             futures[summary] = ("summary", index, job)

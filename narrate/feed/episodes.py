@@ -118,6 +118,7 @@ def prepare_job(
     reach: Reach | None = None,
     page: Page | None = None,
     twins: dict[str, EpisodeRecord] | None = None,
+    intact: frozenset[str] | None = None,
 ) -> PreparedJob | Outcome:
     """Load and script one article; an Outcome when it failed or is already narrated as is
     (PRESENT: whether EXISTING's audio is published, when not to be looked up in FOLDER).
@@ -125,7 +126,8 @@ def prepare_job(
     or any with allow_private_addresses). PAGE: the article already fetched (no second
     request for it). TWINS (see twin_index): the feed's episodes by guid and by words, so
     that one article added from a second source (its URL, then a saved copy) stays one
-    episode."""
+    episode; INTACT: the guids whose audio is published whole, where FOLDER is not the feed's
+    (a cluster worker's)."""
     from ..read.extract import extract_page
     from ..read.fetch import fetch
 
@@ -145,8 +147,10 @@ def prepare_job(
         twin = twins.get(guid) or twins.get("words:" + article_key(article))
     if twin is not None and twin.source != source:
         existing, guid = twin, twin.guid  # the same article: its episode, not a second one
-        if existing.narration_key == key and present is None:
-            present = audio_intact(layout_for(folder, config).episodes, existing)
+        if intact is not None:  # known where the episodes are (a cluster worker has none)
+            present = twin.guid in intact
+        else:
+            present = audio_intact(layout_for(folder, config).episodes, twin)
         if existing.narration_key == key and present:
             return Outcome(
                 source, "unchanged", article.title, note=f"the same article as {twin.source}"
