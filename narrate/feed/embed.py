@@ -41,9 +41,14 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def minutes_count(seconds: float) -> int:
+    """151.4 → 3: whole minutes, rounded up, at least 1 (player.js `minutes`)."""
+    return max(1, math.ceil(round(seconds) / 60))
+
+
 def minutes_label(seconds: float) -> str:
-    """151.4 → '3 min' (rounded up, at least 1): the player's own (player.js `minutes`)."""
-    return f"{max(1, math.ceil(round(seconds) / 60))} min"
+    """151.4 → '3 min': the player's own English label."""
+    return f"{minutes_count(seconds)} min"
 
 
 def manifest_name(record: EpisodeRecord) -> str:
@@ -153,6 +158,7 @@ __all__ = [
     "PLAYER_LABEL",
     "clock",
     "manifest",
+    "minutes_count",
     "minutes_label",
     "oembed",
     "snippet",

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..languages import words_for
 from .config import FeedConfig
-from .embed import clock, minutes_label, oembed_name
+from .embed import clock, minutes_count, oembed_name
 from .library import EpisodeRecord
 from .rss import episode_stem
 
@@ -76,9 +76,7 @@ def episode_view(record: EpisodeRecord, lang: str | None = "en") -> dict[str, An
         "narrated": shown_date(record.updated, lang),
         "updates": [d for d in (shown_date(v, lang) for v in record.correction_days()) if d],
         "clock": clock(record.duration),
-        "minutes": words_for(lang).say(
-            "player", "minutes_short", n=minutes_label(record.duration).split()[0]
-        ),
+        "minutes": words_for(lang).say("player", "minutes_short", n=minutes_count(record.duration)),
         "oembed_url": oembed_name(record),
         "lang": "",
     }

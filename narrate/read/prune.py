@@ -114,7 +114,8 @@ def drop_hidden(tree: Any) -> None:
         and element.tag not in ("html", "head", "body")
         and (element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style", "")))
     ]
-    outermost = [e for e in hidden if not any(a in hidden for a in e.iterancestors())]
+    marked = set(hidden)
+    outermost = [e for e in hidden if not any(a in marked for a in e.iterancestors())]
     if not outermost:
         return
     total = paragraph_chars(tree)
@@ -126,9 +127,8 @@ def drop_hidden(tree: Any) -> None:
 
 
 def paragraph_chars(element: Any) -> int:
-    return sum(len(p.text_content().strip()) for p in element.iter("p")) or len(
-        element.text_content().strip()
-    ) * (element.tag == "p")
+    """The characters of ELEMENT's paragraphs (itself included, when it is one)."""
+    return sum(len(p.text_content().strip()) for p in element.iter("p"))
 
 
 EMBEDDED_POSTS = re.compile(r"\b(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed)\b")

@@ -130,7 +130,7 @@ select { background: var(--bg); border: 1px solid var(--line); border-radius: 6p
     try { manifestUrl = new URL(source, document.baseURI); } catch (error) { return; }
     const root = host.attachShadow({ mode: 'open' });
     const style = make('style', { text: CSS });
-    const page = wordsOf({ lang: host.closest('[lang]') ? host.closest('[lang]').getAttribute('lang') : 'en' });
+    const page = wordsOf({});  // its words come with the manifest: until then, English
     const box = make('div', { class: 'np', role: 'region', 'aria-label': page.say('listen'), 'aria-busy': 'true' },
       make('p', { class: 'status', text: page.say('loading') }));
     root.append(style, box);

@@ -182,6 +182,10 @@ class Table:
     units: tuple[tuple[str, Noun], ...] = ()
     feminine: frozenset[str] = frozenset()
     masculine: frozenset[str] = frozenset()
+    decimal_forms: tuple[tuple[str, str], ...] = ()  # noun → its form after a decimal
+
+    def after_decimal(self, noun: str, default: str) -> str:
+        return dict(self.decimal_forms).get(noun, default)
 
 
 def _nouns(raw: Any, decimal_forms: dict[str, str]) -> tuple[tuple[str, Noun], ...]:
@@ -226,6 +230,7 @@ def table(code: str) -> Table:
         units=_nouns(raw.get("units"), decimal_forms),
         feminine=frozenset(raw.get("feminine", {}).get("words", [])),
         masculine=frozenset(raw.get("masculine", {}).get("words", [])),
+        decimal_forms=tuple(decimal_forms.items()),
     )
 
 
@@ -243,7 +248,7 @@ def plural_form(value: str, forms: tuple[str, str, str], lang: str) -> str:
     """Pick one/few/many: Slavic rules for uk, else one vs other."""
     one, few, many = forms
     if "." in value:
-        return UK_DECIMAL_FORM.get(one, few) if lang == "uk" else many
+        return table("uk").after_decimal(one, few) if lang == "uk" else many
     n = int(value)
     if lang == "uk":
         if n % 10 == 1 and n % 100 != 11:
@@ -312,16 +317,6 @@ def uk_ordinal(value: str, form: str) -> str:
         last = last[:-2] + UK_ENDINGS[form][1]
     elif last.endswith("ий"):
         last = last[:-2] + UK_ENDINGS[form][0]
-    return f"{head} {last}".strip()
-
-
-def genitive_ordinal_uk(text: str) -> str:
-    """'чотирнадцятий' → 'чотирнадцятого', 'третій' → 'третього' (last word only)."""
-    head, _, last = text.rpartition(" ")
-    if last.endswith("ій"):
-        last = last[:-2] + "ього"
-    elif last.endswith("ий"):
-        last = last[:-2] + "ого"
     return f"{head} {last}".strip()
 
 
@@ -620,14 +615,6 @@ MINOR_UK = {
     "долар": ("цент", "центи", "центів"),
     "євро": ("цент", "центи", "центів"),
 }
-# Ukrainian nouns after a decimal number take the genitive singular.
-UK_DECIMAL_FORM = {
-    "відсоток": "відсотка",
-    "долар": "долара",
-    "гривня": "гривні",
-    "євро": "євро",
-    "фунт": "фунта",
-}
 ES_TIME_OF_DAY = (
     (range(0, 6), "de la madrugada"),
     (range(6, 12), "de la mañana"),
@@ -742,7 +729,7 @@ def rules_for(code: str) -> list[Rule]:
             plain = to_plain(m.group("num"))
             if code == "uk" and uk_governs_genitive(before(m)):
                 one, few, many = language.percent
-                noun = Noun(one, few, many, False, UK_DECIMAL_FORM.get(one, many))
+                noun = Noun(one, few, many, False, table(code).after_decimal(one, many))
                 said = uk_counted_genitive(plain, noun)
                 if said:
                     return said
@@ -874,7 +861,7 @@ def money_rules(code: str, language: Language) -> list[Rule]:
     def noun_of(symbol: str) -> Noun:
         one, few, many = language.currencies[symbol]
         feminine = feminine_next(f" {one}", code) or one in ("гривня",)
-        return Noun(one, few, many, bool(feminine), UK_DECIMAL_FORM.get(one, many))
+        return Noun(one, few, many, bool(feminine), table(code).after_decimal(one, many))
 
     def money(m: re.Match[str]) -> str:
         currency = noun_of(m.group("pre") or m.group("post"))
